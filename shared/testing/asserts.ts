@@ -2,7 +2,7 @@
  * The handful of assertions the tests use. JSR (and so `@std/assert`) cannot be reached from the
  * machines this project is built on; `node:assert` supplies the comparison logic.
  */
-import { deepStrictEqual, AssertionError } from "node:assert";
+import { AssertionError, deepStrictEqual } from "node:assert";
 
 export { AssertionError };
 
@@ -21,7 +21,9 @@ export function assertNotEquals<T>(actual: T, expected: T, msg?: string): void {
   } catch {
     equal = false;
   }
-  if (equal) throw new AssertionError({ message: msg ?? `expected values to differ: ${Deno.inspect(actual)}` });
+  if (equal) {
+    throw new AssertionError({ message: msg ?? `expected values to differ: ${Deno.inspect(actual)}` });
+  }
 }
 
 export function assertStringIncludes(actual: string, expected: string, msg?: string): void {
@@ -58,7 +60,11 @@ function _check<E extends Error>(err: unknown, cls: Ctor<E> | undefined, include
   return err as E;
 }
 
-export function assertThrows<E extends Error = Error>(fn: () => unknown, cls?: Ctor<E>, includes?: string): E {
+export function assertThrows<E extends Error = Error>(
+  fn: () => unknown,
+  cls?: Ctor<E>,
+  includes?: string,
+): E {
   try {
     fn();
   } catch (err) {
