@@ -1,0 +1,17 @@
+// Public API of the e2e cluster harness (test infrastructure; spawns processes).
+export { type Binaries, cacheRoot, ensureBinaries, ETCD_VERSION, K8S_VERSION } from "./build.ts";
+export { KubeApiError, KubeClient } from "./client.ts";
+export { type ClusterAccess, loadKubeconfig, writeKubeconfig } from "./kubeconfig.ts";
+export { Discovery, type ResourceInfo, resourcePath } from "./discovery.ts";
+export { apply, type ApplyOptions, type KubeObject, parseManifests } from "./apply.ts";
+export { mintToken, saKubeconfig, type SaKubeconfigOptions } from "./serviceaccount.ts";
+export {
+  attachCluster,
+  type Cluster,
+  type Clusters,
+  startCluster,
+  startClusters,
+  type StartOptions,
+} from "./launcher.ts";
+export { groupMembers } from "./proc.ts";
+export { isPortFree } from "./ports.ts";
