@@ -1,0 +1,2 @@
+import { helm } from "./helm/mod.ts";
+export const x = helm();

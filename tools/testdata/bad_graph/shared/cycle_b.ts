@@ -1,0 +1,2 @@
+import { a } from "./render.ts";
+export const b = String(a);
