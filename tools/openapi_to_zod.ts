@@ -43,7 +43,7 @@ function apiDescriptions(): Map<string, Map<string, string>> {
     const row = /^\| `([^`]+)` \|.*\| ([^|]*) \|$/.exec(line);
     if (row && cur) {
       let m = row[2]!.trim();
-      const dot = m.search(/\.(\s|$)/);
+      const dot = m.replace(/\b(e\.g|i\.e|etc)\./g, (x) => x.replace(/\./g, "_")).search(/\.(\s|$)/);
       if (dot > 0) m = m.slice(0, dot + 1);
       if (m.length > 110) m = m.slice(0, 107).replace(/\s+\S*$/, "") + "...";
       cur.set(row[1]!.replace(/\{\*\}/g, "{}"), m);
@@ -157,9 +157,9 @@ function conv(n: Node, path: string, kind: string, prop: string, ind: string): s
     default:
       throw new Error(`${kind} ${path}: unsupported type ${n.type}`);
   }
-  const d = DESCS.get(kind)?.get(path.slice(1));
-  if (d) meta.description = d;
   if (Object.keys(meta).length) e += `.meta(${lit(meta)})`;
+  const d = DESCS.get(kind)?.get(path.slice(1));
+  if (d) e += `.describe(${lit(d.replace(/`/g, ""))})`;
   if (n.default !== undefined) e += `.default(${lit(n.default)})`;
   return e;
 }
