@@ -45,7 +45,7 @@ function apiDescriptions(): Map<string, Map<string, string>> {
       let m = row[2]!.trim();
       const dot = m.replace(/\b(e\.g|i\.e|etc)\./g, (x) => x.replace(/\./g, "_")).search(/\.(\s|$)/);
       if (dot > 0) m = m.slice(0, dot + 1);
-      if (m.length > 110) m = m.slice(0, 107).replace(/\s+\S*$/, "") + "...";
+      if (m.length > 160) m = m.slice(0, 157).replace(/\s+\S*$/, "") + "...";
       cur.set(row[1]!.replace(/\{\*\}/g, "{}"), m);
     }
   }
@@ -137,7 +137,7 @@ function conv(n: Node, path: string, kind: string, prop: string, ind: string): s
         const inner = ind + "  ";
         const fields = Object.keys(n.properties).sort().map((k) => {
           let f = conv(n.properties![k]!, `${path}.${k}`, kind, k, inner);
-          if (!req.has(k) && !/\.default\(/.test(f)) f += ".optional()";
+          if (!req.has(k) && n.properties![k]!.default === undefined) f += ".optional()";
           return `${inner}${k}: ${f},`;
         });
         e = `z.object({\n${fields.join("\n")}\n${ind}})`;
@@ -182,10 +182,25 @@ function draft(kind: KindId): string {
     ? conv(root.properties!.status, ".status", kind, "status", "")
     : undefined;
   const cols = (v.additionalPrinterColumns ?? []) as Record<string, unknown>[];
+  const body = spec + (status ?? "");
+  const used = (names: string[]) => names.filter((x) => new RegExp(`\\b${x}\\b`).test(body));
+  const fromCrd = [
+    "AGE_COLUMN",
+    ...used(["conditions", "dateTime", "freeform", "int32", "int64"]),
+    "defineKind",
+  ].sort();
+  const fromCommon = used([
+    "deployedResource",
+    "localObjectRef",
+    "s3Ref",
+    "sealedCausalChain",
+    "secretRef",
+    "secretReference",
+  ]);
   const lines = [
     `import { z } from "zod";`,
-    `import { conditions, dateTime, defineKind, freeform, int32, int64 } from "../crd.ts";`,
-    `import { deployedResource, localObjectRef, s3Ref, sealedCausalChain, secretRef, secretReference } from "../common.ts";`,
+    `import { ${fromCrd.join(", ")} } from "../crd.ts";`,
+    ...(fromCommon.length ? [`import { ${fromCommon.join(", ")} } from "../common.ts";`] : []),
     ``,
     `export const ${snake(kind)}SpecSchema = ${spec};`,
     `export type ${kind}Spec = z.infer<typeof ${kind}SpecSchema>;`,
@@ -204,7 +219,11 @@ function draft(kind: KindId): string {
     `  spec: ${kind}SpecSchema,`,
     ...(status ? [`  status: ${kind}StatusSchema,`] : []),
     `  printerColumns: [`,
-    ...cols.map((c) => `    ${lit({ name: c.name, type: c.type, jsonPath: c.jsonPath })},`),
+    ...cols.map((c) =>
+      c.name === "Age" && c.jsonPath === ".metadata.creationTimestamp"
+        ? "    AGE_COLUMN,"
+        : `    ${lit({ name: c.name, type: c.type, jsonPath: c.jsonPath })},`
+    ),
     `  ],`,
     `});`,
     ``,

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { dateTime, defineKind } from "../crd.ts";
+
+export const PermissionSnapshotReceiptSpecSchema = z.object({
+  acknowledgedAt: dateTime().describe("When acknowledged."),
+  clusterName: z.string().describe("Tenant cluster."),
+  snapshotVersion: z.string().describe("Snapshot version acknowledged."),
+});
+export type PermissionSnapshotReceiptSpec = z.infer<typeof PermissionSnapshotReceiptSpecSchema>;
+
+export const PermissionSnapshotReceiptStatusSchema = z.object({
+  degradedReason: z.string().describe("Why.").optional(),
+  degradedSecurityState: z.boolean().describe("Set by the tenant Conductor when a snapshot signature fails.")
+    .optional(),
+  localArtifacts: z.array(z.string()).describe("RBAC objects provisioned from the snapshot.").optional(),
+  localProvisioningStatus: z.string().describe("Text about local RBAC provisioning.").optional(),
+  syncStatus: z.string().describe("InSync, OutOfSync or DegradedSecurityState (free string in the schema).")
+    .optional(),
+});
+export type PermissionSnapshotReceiptStatus = z.infer<typeof PermissionSnapshotReceiptStatusSchema>;
+
+export const PermissionSnapshotReceiptDef = defineKind({
+  name: "PermissionSnapshotReceipt",
+  spec: PermissionSnapshotReceiptSpecSchema,
+  status: PermissionSnapshotReceiptStatusSchema,
+  printerColumns: [],
+});
+
+export const PermissionSnapshotReceiptSchema = PermissionSnapshotReceiptDef.object;
+export type PermissionSnapshotReceipt = z.infer<typeof PermissionSnapshotReceiptSchema>;
