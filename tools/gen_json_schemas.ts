@@ -11,10 +11,10 @@ function say(line: string): void {
   Deno.stderr.writeSync(encoder.encode(`${line}\n`));
 }
 
-export async function main(args: readonly string[]): Promise<number> {
+export async function main(args: readonly string[], log: (line: string) => void = say): Promise<number> {
   const unknown = args.filter((a) => a !== "--check");
   if (unknown.length > 0) {
-    say(
+    log(
       `gen_json_schemas: unknown argument ${
         JSON.stringify(unknown[0])
       }; usage: gen_json_schemas.ts [--check]`,
@@ -24,12 +24,12 @@ export async function main(args: readonly string[]): Promise<number> {
   if (args.includes("--check")) {
     const stale = await staleJsonSchemas(JSON_SCHEMA_DIR);
     if (stale.length === 0) return 0;
-    for (const name of stale) say(`gen_json_schemas: schemas/json/${name} is stale`);
-    say("gen_json_schemas: run `deno run -A tools/gen_json_schemas.ts` and commit the result");
+    for (const name of stale) log(`gen_json_schemas: schemas/json/${name} is stale`);
+    log("gen_json_schemas: run `deno run -A tools/gen_json_schemas.ts` and commit the result");
     return 1;
   }
   for (const name of await writeJsonSchemas(JSON_SCHEMA_DIR)) {
-    say(`gen_json_schemas: wrote schemas/json/${name}`);
+    log(`gen_json_schemas: wrote schemas/json/${name}`);
   }
   return 0;
 }
