@@ -1,6 +1,6 @@
 // Minimal REST discovery: /api and /apis for the served group versions, and per-group-version resource
 // lists to map (apiVersion, kind) to a resource name and scope. Cached; refreshed on a miss (new CRDs).
-import type { KubeClient } from "./client.ts";
+import { KubeApiError, type KubeClient } from "./client.ts";
 
 export interface ResourceInfo {
   group: string;
@@ -44,7 +44,14 @@ export class Discovery {
       ? apiVersion.split("/") as [string, string]
       : ["", apiVersion];
     const path = group ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    const list = await this.client.get<{ resources: APIResource[] }>(path);
+    let list: { resources: APIResource[] };
+    try {
+      list = await this.client.get<{ resources: APIResource[] }>(path);
+    } catch (e) {
+      // A group version just registered (new CRD) can be listed in /apis before its endpoint serves.
+      if (e instanceof KubeApiError && e.status === 404) return [];
+      throw e;
+    }
     const infos = list.resources.filter((r) => !r.name.includes("/")).map((r) => ({
       group,
       version,
