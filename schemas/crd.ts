@@ -35,6 +35,11 @@ export function freeform(): z.ZodRecord<z.ZodString, z.ZodUnknown> {
   return z.record(z.string(), z.unknown()).meta({ "x-kubernetes-preserve-unknown-fields": true });
 }
 
+/** Any JSON value, not only objects: the CRD node has no type, only preserve-unknown-fields. */
+export function anyJson(): z.ZodUnknown {
+  return z.unknown().meta({ "x-kubernetes-preserve-unknown-fields": true });
+}
+
 /** Integer or string (`x-kubernetes-int-or-string`), e.g. a port or a percentage. */
 export function intOrString() {
   return z.union([z.int(), z.string()]).meta({ "x-kubernetes-int-or-string": true });

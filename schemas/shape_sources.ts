@@ -15,6 +15,8 @@ export interface ShapeSource {
   source: string;
   /** Extra sources whose listed property paths the port also carries (api.md §9.2 "plus ..."). */
   extra?: { source: string; paths: readonly string[] }[];
+  /** Upstream path → port path (api.md §9.4 renames). */
+  renames?: Record<string, string>;
 }
 
 export const SHAPE_SOURCES: Record<KindId, ShapeSource> = {
@@ -50,6 +52,7 @@ export const SHAPE_SOURCES: Record<KindId, ShapeSource> = {
     family: "dispatcher",
     module: "pack_receipt",
     source: "seam-core/infrastructure.ontai.dev_infrastructurepackreceipts.yaml",
+    renames: { "spec.packInstanceRef": "spec.packDeliveryRef" },
   },
   PackOperationResult: {
     family: "dispatcher",

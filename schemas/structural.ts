@@ -399,7 +399,7 @@ function check(s: unknown, v: unknown, path: string, res: ValidationResult): voi
   if (isObj(v) && (type === "object" || type === undefined)) {
     const props = isObj(s.properties) ? s.properties : undefined;
     if (Array.isArray(s.required)) {
-      for (const r of s.required as string[]) if (!(r in v)) res.errors.push(`${p}: ${r} is required`);
+      for (const r of s.required as string[]) if (!(r in v)) res.errors.push(`${path}.${r}: required value`);
     }
     for (const [k, child] of Object.entries(v)) {
       const cp = `${path}.${k}`;

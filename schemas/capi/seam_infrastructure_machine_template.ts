@@ -1,18 +1,16 @@
+/** SeamInfrastructureMachineTemplate: machine template for CAPI machine sets; no status (api.md §6.18). */
 import { z } from "zod";
-import { AGE_COLUMN, defineKind, freeform, int32 } from "../crd.ts";
-import { sealedCausalChain, secretRef } from "../common.ts";
+import { AGE_COLUMN, defineKind } from "../crd.ts";
+import { SeamInfrastructureMachineSpecSchema } from "./seam_infrastructure_machine.ts";
 
 export const SeamInfrastructureMachineTemplateSpecSchema = z.object({
   template: z.object({
-    metadata: freeform().optional(),
-    spec: z.object({
-      address: z.string(),
-      lineage: sealedCausalChain.optional(),
-      nodeRole: z.enum(["controlplane", "worker"]),
-      port: int32().optional(),
-      talosConfigSecretRef: secretRef,
-    }),
-  }),
+    metadata: z.looseObject({
+      labels: z.record(z.string(), z.string()).optional(),
+      annotations: z.record(z.string(), z.string()).optional(),
+    }).describe("Labels and annotations for the machines created from the template.").optional(),
+    spec: SeamInfrastructureMachineSpecSchema.describe("Spec of each machine created from the template."),
+  }).describe("The machine template."),
 });
 export type SeamInfrastructureMachineTemplateSpec = z.infer<
   typeof SeamInfrastructureMachineTemplateSpecSchema
@@ -20,10 +18,9 @@ export type SeamInfrastructureMachineTemplateSpec = z.infer<
 
 export const SeamInfrastructureMachineTemplateDef = defineKind({
   name: "SeamInfrastructureMachineTemplate",
+  description: "Template of SeamInfrastructureMachines for Cluster API machine sets.",
   spec: SeamInfrastructureMachineTemplateSpecSchema,
-  printerColumns: [
-    AGE_COLUMN,
-  ],
+  printerColumns: [AGE_COLUMN],
 });
 
 export const SeamInfrastructureMachineTemplateSchema = SeamInfrastructureMachineTemplateDef.object;

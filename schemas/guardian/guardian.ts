@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { AGE_COLUMN, conditions, defineKind, freeform } from "../crd.ts";
+import { AGE_COLUMN, conditions, defineKind } from "../crd.ts";
 
-export const GuardianSpecSchema = freeform();
+/** Guardian has no configurable fields: the spec is an empty object. */
+export const GuardianSpecSchema = z.object({}).describe("No configurable fields; Guardian is status-only.");
 export type GuardianSpec = z.infer<typeof GuardianSpecSchema>;
 
 export const GuardianStatusSchema = z.object({
@@ -9,17 +10,19 @@ export const GuardianStatusSchema = z.object({
   namespaceEnforcements: z.record(z.string(), z.boolean()).describe(
     "Namespaces that switched to full enforcement (value always true).",
   ).optional(),
-  webhookMode: z.string().describe("Initialising, ObserveOnly or Enforcing (free string in the schema).")
+  webhookMode: z.string().describe("Initialising, ObserveOnly or Enforcing.").optional(),
+  discoveredAPIGroups: z.array(z.string()).describe("API groups guardian discovered on the cluster.")
     .optional(),
 });
 export type GuardianStatus = z.infer<typeof GuardianStatusSchema>;
 
 export const GuardianDef = defineKind({
   name: "Guardian",
+  description: "Singleton status of the guardian operator (webhook mode, enforced namespaces).",
   spec: GuardianSpecSchema,
   status: GuardianStatusSchema,
   printerColumns: [
-    { "name": "Mode", "type": "string", "jsonPath": ".status.webhookMode" },
+    { name: "Mode", type: "string", jsonPath: ".status.webhookMode" },
     AGE_COLUMN,
   ],
 });

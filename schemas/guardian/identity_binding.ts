@@ -34,6 +34,7 @@ export type IdentityBindingStatus = z.infer<typeof IdentityBindingStatusSchema>;
 
 export const IdentityBindingDef = defineKind({
   name: "IdentityBinding",
+  description: "Binds an external identity (OIDC, service account, certificate) to a principal name.",
   spec: IdentityBindingSpecSchema,
   status: IdentityBindingStatusSchema,
   printerColumns: [],

@@ -23,11 +23,12 @@ export type IdentityProviderStatus = z.infer<typeof IdentityProviderStatusSchema
 
 export const IdentityProviderDef = defineKind({
   name: "IdentityProvider",
+  description: "Trust anchor for external identities (OIDC issuer, PKI CA bundle or token signing key).",
   spec: IdentityProviderSpecSchema,
   status: IdentityProviderStatusSchema,
   printerColumns: [
-    { "name": "Type", "type": "string", "jsonPath": ".spec.type" },
-    { "name": "Valid", "type": "string", "jsonPath": '.status.conditions[?(@.type=="Valid")].status' },
+    { name: "Type", type: "string", jsonPath: ".spec.type" },
+    { name: "Valid", type: "string", jsonPath: '.status.conditions[?(@.type=="Valid")].status' },
     AGE_COLUMN,
   ],
 });

@@ -2,6 +2,19 @@ import { z } from "zod";
 import { conditions, defineKind, int32, int64 } from "../crd.ts";
 import { sealedCausalChain } from "../common.ts";
 
+/** The eight standard RBAC verbs; "*" is not allowed in a PermissionSet. */
+export const RbacVerbSchema = z.enum([
+  "get",
+  "list",
+  "watch",
+  "create",
+  "update",
+  "patch",
+  "delete",
+  "deletecollection",
+]);
+export type RbacVerb = z.infer<typeof RbacVerbSchema>;
+
 export const PermissionSetSpecSchema = z.object({
   description: z.string().describe("Free text.").optional(),
   lineage: sealedCausalChain.optional(),
@@ -9,9 +22,7 @@ export const PermissionSetSpecSchema = z.object({
     apiGroups: z.array(z.string()).describe('Groups ("" = core).').optional(),
     resourceNames: z.array(z.string()).describe("Optional name restriction.").optional(),
     resources: z.array(z.string()).describe("Resources."),
-    verbs: z.array(
-      z.enum(["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]),
-    ).describe('Verbs (the eight standard RBAC verbs only; no "*").'),
+    verbs: z.array(RbacVerbSchema).describe('Verbs (the eight standard RBAC verbs only; no "*").'),
   })).describe("Rules; must not be empty."),
 });
 export type PermissionSetSpec = z.infer<typeof PermissionSetSpecSchema>;
@@ -25,6 +36,7 @@ export type PermissionSetStatus = z.infer<typeof PermissionSetStatusSchema>;
 
 export const PermissionSetDef = defineKind({
   name: "PermissionSet",
+  description: "A named set of RBAC rules that bounds what profiles may declare.",
   spec: PermissionSetSpecSchema,
   status: PermissionSetStatusSchema,
   printerColumns: [],

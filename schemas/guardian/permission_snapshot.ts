@@ -16,7 +16,7 @@ export const PermissionSnapshotSpecSchema = z.object({
     principalRef: z.string().describe("Principal."),
   })).describe("Per-principal effective permission graph (EPG) output.").optional(),
   signingKeyFingerprint: z.string().describe(
-    "Fingerprint of the signing key (never written by upstream Conductor).",
+    "Fingerprint of the signing key (not written; the key id is an annotation).",
   ).optional(),
   snapshotTimestamp: dateTime().describe("Canonical generation time used for freshness.").optional(),
   subjects: z.array(z.object({
@@ -31,7 +31,7 @@ export const PermissionSnapshotSpecSchema = z.object({
     subjectName: z.string().describe("Subject name."),
   })).describe("Per-subject grants (preferred by the tenant pull loop when present).").optional(),
   targetCluster: z.string().describe("Cluster the snapshot governs; the pull loops filter on it."),
-  version: z.string().describe("Monotonic version (an RFC 3339 timestamp upstream)."),
+  version: z.string().describe("Monotonic version (an RFC 3339 timestamp)."),
 });
 export type PermissionSnapshotSpec = z.infer<typeof PermissionSnapshotSpecSchema>;
 
@@ -49,12 +49,13 @@ export type PermissionSnapshotStatus = z.infer<typeof PermissionSnapshotStatusSc
 
 export const PermissionSnapshotDef = defineKind({
   name: "PermissionSnapshot",
+  description: "Effective permissions computed by guardian for one target cluster; signed by the Conductor.",
   spec: PermissionSnapshotSpecSchema,
   status: PermissionSnapshotStatusSchema,
   printerColumns: [
-    { "name": "TargetCluster", "type": "string", "jsonPath": ".spec.targetCluster" },
-    { "name": "Signed", "type": "boolean", "jsonPath": ".status.signed" },
-    { "name": "Fresh", "type": "string", "jsonPath": ".status.conditions[?(@.type=='Fresh')].status" },
+    { name: "TargetCluster", type: "string", jsonPath: ".spec.targetCluster" },
+    { name: "Signed", type: "boolean", jsonPath: ".status.signed" },
+    { name: "Fresh", type: "string", jsonPath: ".status.conditions[?(@.type=='Fresh')].status" },
     {
       "name": "Compliant",
       "type": "string",

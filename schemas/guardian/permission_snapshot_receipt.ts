@@ -14,13 +14,13 @@ export const PermissionSnapshotReceiptStatusSchema = z.object({
     .optional(),
   localArtifacts: z.array(z.string()).describe("RBAC objects provisioned from the snapshot.").optional(),
   localProvisioningStatus: z.string().describe("Text about local RBAC provisioning.").optional(),
-  syncStatus: z.string().describe("InSync, OutOfSync or DegradedSecurityState (free string in the schema).")
-    .optional(),
+  syncStatus: z.string().describe("InSync, OutOfSync or DegradedSecurityState.").optional(),
 });
 export type PermissionSnapshotReceiptStatus = z.infer<typeof PermissionSnapshotReceiptStatusSchema>;
 
 export const PermissionSnapshotReceiptDef = defineKind({
   name: "PermissionSnapshotReceipt",
+  description: "Tenant acknowledgement of a PermissionSnapshot and its local provisioning state.",
   spec: PermissionSnapshotReceiptSpecSchema,
   status: PermissionSnapshotReceiptStatusSchema,
   printerColumns: [],

@@ -22,10 +22,11 @@ export type RBACPolicyStatus = z.infer<typeof RBACPolicyStatusSchema>;
 
 export const RBACPolicyDef = defineKind({
   name: "RBACPolicy",
+  description: "Governs a class of principals: maximum PermissionSet, allowed clusters, enforcement mode.",
   spec: RBACPolicySpecSchema,
   status: RBACPolicyStatusSchema,
   printerColumns: [
-    { "name": "EnforcementMode", "type": "string", "jsonPath": ".spec.enforcementMode" },
+    { name: "EnforcementMode", type: "string", jsonPath: ".spec.enforcementMode" },
     {
       "name": "Valid",
       "type": "string",

@@ -30,11 +30,12 @@ export type RBACProfileStatus = z.infer<typeof RBACProfileStatusSchema>;
 
 export const RBACProfileDef = defineKind({
   name: "RBACProfile",
+  description: "Permissions declared for one principal, validated against its RBACPolicy.",
   spec: RBACProfileSpecSchema,
   status: RBACProfileStatusSchema,
   printerColumns: [
-    { "name": "Name", "type": "string", "jsonPath": ".metadata.name" },
-    { "name": "Provisioned", "type": "boolean", "jsonPath": ".status.provisioned" },
+    { name: "Name", type: "string", jsonPath: ".metadata.name" },
+    { name: "Provisioned", type: "boolean", jsonPath: ".status.provisioned" },
     AGE_COLUMN,
   ],
 });

@@ -4,7 +4,7 @@ import { localObjectRef, sealedCausalChain } from "../common.ts";
 
 export const ClusterMaintenanceSpecSchema = z.object({
   blockOutsideWindows: z.boolean().describe("Block Job admission when no window is active.").optional(),
-  clusterRef: localObjectRef,
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
   lineage: sealedCausalChain.optional(),
   windows: z.array(z.object({
     durationMinutes: int32().describe("Window length."),
@@ -24,11 +24,12 @@ export type ClusterMaintenanceStatus = z.infer<typeof ClusterMaintenanceStatusSc
 
 export const ClusterMaintenanceDef = defineKind({
   name: "ClusterMaintenance",
+  description: "Maintenance windows and pause state of one cluster.",
   spec: ClusterMaintenanceSpecSchema,
   status: ClusterMaintenanceStatusSchema,
   printerColumns: [
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
-    { "name": "Paused", "type": "string", "jsonPath": '.status.conditions[?(@.type=="Paused")].status' },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
+    { name: "Paused", type: "string", jsonPath: '.status.conditions[?(@.type=="Paused")].status' },
     {
       "name": "WindowActive",
       "type": "string",

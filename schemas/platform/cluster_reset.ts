@@ -3,7 +3,7 @@ import { AGE_COLUMN, conditions, defineKind, int32, int64 } from "../crd.ts";
 import { localObjectRef, sealedCausalChain } from "../common.ts";
 
 export const ClusterResetSpecSchema = z.object({
-  clusterRef: localObjectRef,
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
   drainGracePeriodSeconds: int32().describe("Drain wait before forcing the reset (300 when unset).")
     .optional(),
   lineage: sealedCausalChain.optional(),
@@ -21,16 +21,17 @@ export type ClusterResetStatus = z.infer<typeof ClusterResetStatusSchema>;
 
 export const ClusterResetDef = defineKind({
   name: "ClusterReset",
+  description: "Destructive reset of a whole cluster; runs only after explicit approval.",
   spec: ClusterResetSpecSchema,
   status: ClusterResetStatusSchema,
   printerColumns: [
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
     {
       "name": "PendingApproval",
       "type": "string",
       "jsonPath": '.status.conditions[?(@.type=="PendingApproval")].status',
     },
-    { "name": "Ready", "type": "string", "jsonPath": '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
     AGE_COLUMN,
   ],
 });

@@ -20,6 +20,7 @@ export type HardeningProfileStatus = z.infer<typeof HardeningProfileStatusSchema
 
 export const HardeningProfileDef = defineKind({
   name: "HardeningProfile",
+  description: "Machine-config patches and settings that harden cluster nodes.",
   spec: HardeningProfileSpecSchema,
   status: HardeningProfileStatusSchema,
   printerColumns: [

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { AGE_COLUMN, conditions, dateTime, defineKind, freeform, int32, int64 } from "../crd.ts";
+import { AGE_COLUMN, anyJson, conditions, dateTime, defineKind, int32, int64 } from "../crd.ts";
 
 export const MachineConfigSpecSchema = z.object({
-  cluster: freeform().describe('Raw Talos "cluster" section (opaque JSON).').optional(),
+  cluster: anyJson().describe('Raw Talos "cluster" section (opaque JSON).').optional(),
   clusterRef: z.object({
     name: z.string().describe("Cluster name.").default(""),
   }).meta({ "x-kubernetes-map-type": "atomic" }).describe("Owning TalosCluster (name only)."),
-  machine: freeform().describe('Raw Talos "machine" section (opaque JSON).').optional(),
+  machine: anyJson().describe('Raw Talos "machine" section (opaque JSON).').optional(),
   nodeHostname: z.string().describe("Hostname from the cluster input."),
   nodeIP: z.string().describe("Node IPv4 (Talos API port 50000)."),
   order: int32().describe("Upgrade order (init 0, control planes next, workers last)."),
@@ -24,12 +24,13 @@ export type MachineConfigStatus = z.infer<typeof MachineConfigStatusSchema>;
 
 export const MachineConfigDef = defineKind({
   name: "MachineConfig",
+  description: "Per-node Talos machine configuration held by the platform.",
   spec: MachineConfigSpecSchema,
   status: MachineConfigStatusSchema,
   printerColumns: [
-    { "name": "Role", "type": "string", "jsonPath": ".spec.role" },
-    { "name": "Order", "type": "integer", "jsonPath": ".spec.order" },
-    { "name": "NodeIP", "type": "string", "jsonPath": ".spec.nodeIP" },
+    { name: "Role", type: "string", jsonPath: ".spec.role" },
+    { name: "Order", type: "integer", jsonPath: ".spec.order" },
+    { name: "NodeIP", type: "string", jsonPath: ".spec.nodeIP" },
     AGE_COLUMN,
   ],
 });

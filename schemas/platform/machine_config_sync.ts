@@ -3,7 +3,7 @@ import { AGE_COLUMN, conditions, defineKind, int64 } from "../crd.ts";
 import { localObjectRef, sealedCausalChain } from "../common.ts";
 
 export const MachineConfigSyncSpecSchema = z.object({
-  clusterRef: localObjectRef,
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
   forceApply: z.boolean().describe("Apply even if the node hash already matches.").optional(),
   lineage: sealedCausalChain.optional(),
   maxRetry: z.int().min(1).describe(
@@ -29,12 +29,13 @@ export type MachineConfigSyncStatus = z.infer<typeof MachineConfigSyncStatusSche
 
 export const MachineConfigSyncDef = defineKind({
   name: "MachineConfigSync",
+  description: "Pushes a machine-config class to the nodes of a cluster.",
   spec: MachineConfigSyncSpecSchema,
   status: MachineConfigSyncStatusSchema,
   printerColumns: [
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
-    { "name": "Class", "type": "string", "jsonPath": ".spec.nodeClass" },
-    { "name": "Ready", "type": "string", "jsonPath": '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
+    { name: "Class", type: "string", jsonPath: ".spec.nodeClass" },
+    { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
     AGE_COLUMN,
   ],
 });

@@ -3,7 +3,7 @@ import { AGE_COLUMN, conditions, defineKind, int64 } from "../crd.ts";
 import { localObjectRef, sealedCausalChain, secretReference } from "../common.ts";
 
 export const MaintenanceBundleSpecSchema = z.object({
-  clusterRef: localObjectRef,
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
   lineage: sealedCausalChain.optional(),
   maintenanceTargetNodes: z.array(z.string()).describe(
     "Nodes the operation targets, validated live by compiler maintenance; copied into RunnerConfig.",
@@ -14,7 +14,7 @@ export const MaintenanceBundleSpecSchema = z.object({
   operatorLeaderNode: z.string().describe(
     "Node of the platform leader pod at compile time (from Lease platform-leader); copied into RunnerConfig.",
   ).optional(),
-  s3ConfigSecretRef: secretReference.optional(),
+  s3ConfigSecretRef: secretReference.describe("S3 configuration Secret (etcd-backup only).").optional(),
 });
 export type MaintenanceBundleSpec = z.infer<typeof MaintenanceBundleSpecSchema>;
 
@@ -28,12 +28,13 @@ export type MaintenanceBundleStatus = z.infer<typeof MaintenanceBundleStatusSche
 
 export const MaintenanceBundleDef = defineKind({
   name: "MaintenanceBundle",
+  description: "A compiled maintenance operation for one cluster (compiler maintenance).",
   spec: MaintenanceBundleSpecSchema,
   status: MaintenanceBundleStatusSchema,
   printerColumns: [
-    { "name": "Operation", "type": "string", "jsonPath": ".spec.operation" },
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
-    { "name": "Ready", "type": "string", "jsonPath": '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Operation", type: "string", jsonPath: ".spec.operation" },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
+    { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
     AGE_COLUMN,
   ],
 });

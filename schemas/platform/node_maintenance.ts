@@ -2,15 +2,22 @@ import { z } from "zod";
 import { AGE_COLUMN, conditions, defineKind, int64 } from "../crd.ts";
 import { localObjectRef, sealedCausalChain, secretRef } from "../common.ts";
 
+/** Talos apply mode of node-patch (api.md §9.4; upstream reads it but never declared it). */
+export const PatchModeSchema = z.enum(["no-reboot", "reboot", "auto", "staged"]);
+export type PatchMode = z.infer<typeof PatchModeSchema>;
+
 export const NodeMaintenanceSpecSchema = z.object({
-  clusterRef: localObjectRef,
-  hardeningProfileRef: localObjectRef.optional(),
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
+  hardeningProfileRef: localObjectRef.describe("HardeningProfile to apply (hardening-apply).").optional(),
   lineage: sealedCausalChain.optional(),
   maxRetry: z.int().min(1).describe(
     "Job re-submissions before permanent failure (then HumanInterventionRequired on the TalosCluster).",
   ).default(3),
   operation: z.enum(["patch", "hardening-apply", "credential-rotate"]).describe("Node-level operation."),
-  patchSecretRef: secretRef.optional(),
+  patchSecretRef: secretRef.describe("Secret holding the machine-config patch (patch).").optional(),
+  patchMode: PatchModeSchema.describe("How node-patch applies the patch (Talos apply mode).").default(
+    "no-reboot",
+  ),
   rotateOIDCCredentials: z.boolean().describe("Rotate OIDC credentials (credential-rotate).").optional(),
   rotateServiceAccountKeys: z.boolean().describe("Rotate SA signing keys (credential-rotate).").optional(),
   targetNodes: z.array(z.string()).describe("Nodes to target; empty = all.").optional(),
@@ -28,12 +35,13 @@ export type NodeMaintenanceStatus = z.infer<typeof NodeMaintenanceStatusSchema>;
 
 export const NodeMaintenanceDef = defineKind({
   name: "NodeMaintenance",
+  description: "Node-level day-2 operation: machine-config patch, hardening apply or credential rotation.",
   spec: NodeMaintenanceSpecSchema,
   status: NodeMaintenanceStatusSchema,
   printerColumns: [
-    { "name": "Operation", "type": "string", "jsonPath": ".spec.operation" },
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
-    { "name": "Ready", "type": "string", "jsonPath": '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Operation", type: "string", jsonPath: ".spec.operation" },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
+    { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
     AGE_COLUMN,
   ],
 });

@@ -3,7 +3,7 @@ import { AGE_COLUMN, conditions, defineKind, int32, int64 } from "../crd.ts";
 import { localObjectRef, sealedCausalChain } from "../common.ts";
 
 export const NodeOperationSpecSchema = z.object({
-  clusterRef: localObjectRef,
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
   lineage: sealedCausalChain.optional(),
   maxRetry: z.int().min(1).describe(
     "Job re-submissions before permanent failure (then HumanInterventionRequired on the TalosCluster).",
@@ -29,12 +29,13 @@ export type NodeOperationStatus = z.infer<typeof NodeOperationStatusSchema>;
 
 export const NodeOperationDef = defineKind({
   name: "NodeOperation",
+  description: "Node lifecycle operation: scale-up, decommission, reboot or rollback.",
   spec: NodeOperationSpecSchema,
   status: NodeOperationStatusSchema,
   printerColumns: [
-    { "name": "Operation", "type": "string", "jsonPath": ".spec.operation" },
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
-    { "name": "Ready", "type": "string", "jsonPath": '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Operation", type: "string", jsonPath: ".spec.operation" },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
+    { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
     AGE_COLUMN,
   ],
 });

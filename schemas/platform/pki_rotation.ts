@@ -3,7 +3,7 @@ import { AGE_COLUMN, conditions, defineKind, int64 } from "../crd.ts";
 import { localObjectRef, sealedCausalChain } from "../common.ts";
 
 export const PKIRotationSpecSchema = z.object({
-  clusterRef: localObjectRef,
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
   lineage: sealedCausalChain.optional(),
 });
 export type PKIRotationSpec = z.infer<typeof PKIRotationSpecSchema>;
@@ -18,11 +18,12 @@ export type PKIRotationStatus = z.infer<typeof PKIRotationStatusSchema>;
 
 export const PKIRotationDef = defineKind({
   name: "PKIRotation",
+  description: "Rotation of a cluster's certificates.",
   spec: PKIRotationSpecSchema,
   status: PKIRotationStatusSchema,
   printerColumns: [
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
-    { "name": "Ready", "type": "string", "jsonPath": '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
+    { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
     AGE_COLUMN,
   ],
 });

@@ -1,5 +1,21 @@
 import { z } from "zod";
 import { AGE_COLUMN, dateTime, defineKind, int64 } from "../crd.ts";
+import { FailureCategorySchema, ResultStatusSchema } from "../common.ts";
+
+/** One day-2 capability run, keyed by Job name in spec.operations. */
+export const OperationRecordSchema = z.object({
+  jobRef: z.string().describe("Job name (equals the map key)."),
+  capability: z.string().describe("Capability that ran."),
+  status: ResultStatusSchema.describe("Outcome."),
+  startedAt: dateTime().describe("Start.").optional(),
+  completedAt: dateTime().describe("End.").optional(),
+  message: z.string().describe("Text: the failure reason, else the status word.").optional(),
+  failureReason: z.object({
+    category: FailureCategorySchema.describe("Failure class (the full list, api.md §9.4)."),
+    reason: z.string().describe("Text."),
+  }).describe("Set only on failure.").optional(),
+});
+export type OperationRecord = z.infer<typeof OperationRecordSchema>;
 
 export const TalosClusterOperationResultSpecSchema = z.object({
   clusterRef: z.string().describe(
@@ -9,24 +25,7 @@ export const TalosClusterOperationResultSpecSchema = z.object({
     .optional(),
   operations: z.record(
     z.string(),
-    z.object({
-      capability: z.string().describe("Capability that ran."),
-      completedAt: dateTime().describe("End.").optional(),
-      failureReason: z.object({
-        category: z.enum([
-          "ValidationFailure",
-          "CapabilityUnavailable",
-          "ExecutionFailure",
-          "ExternalDependencyFailure",
-          "InvariantViolation",
-        ]).describe("Failure class (narrower list than PackOperationResult)."),
-        reason: z.string().describe("Text."),
-      }).describe("Set only on failure.").optional(),
-      jobRef: z.string().describe("Job name (equals the map key)."),
-      message: z.string().describe("Text (upstream: the failure reason, else the status word).").optional(),
-      startedAt: dateTime().describe("Start.").optional(),
-      status: z.enum(["Succeeded", "Failed"]).describe("Outcome."),
-    }),
+    OperationRecordSchema,
   ).describe("Map keyed by Job name of day-2 operation records.").optional(),
   revision: int64().describe("Epoch counter; bumps when the Talos version changes.").default(1),
   talosVersion: z.string().describe("Talos version of the current revision epoch."),
@@ -40,13 +39,14 @@ export type TalosClusterOperationResultStatus = z.infer<typeof TalosClusterOpera
 
 export const TalosClusterOperationResultDef = defineKind({
   name: "TalosClusterOperationResult",
+  description: "Accumulating log of one cluster's day-2 capability runs, keyed by Job name.",
   spec: TalosClusterOperationResultSpecSchema,
   status: TalosClusterOperationResultStatusSchema,
   printerColumns: [
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef" },
-    { "name": "TalosVersion", "type": "string", "jsonPath": ".spec.talosVersion" },
-    { "name": "Revision", "type": "integer", "jsonPath": ".spec.revision" },
-    { "name": "Ops", "type": "integer", "jsonPath": ".spec.operationCount" },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef" },
+    { name: "TalosVersion", type: "string", jsonPath: ".spec.talosVersion" },
+    { name: "Revision", type: "integer", jsonPath: ".spec.revision" },
+    { name: "Ops", type: "integer", jsonPath: ".spec.operationCount" },
     AGE_COLUMN,
   ],
 });

@@ -3,9 +3,9 @@ import { AGE_COLUMN, conditions, dateTime, defineKind, int64 } from "../crd.ts";
 import { localObjectRef, s3Ref, secretReference } from "../common.ts";
 
 export const TalosEtcdBackupScheduleSpecSchema = z.object({
-  clusterRef: localObjectRef,
-  etcdBackupS3SecretRef: secretReference.optional(),
-  s3Destination: s3Ref,
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
+  etcdBackupS3SecretRef: secretReference.describe("S3 configuration Secret for this operation.").optional(),
+  s3Destination: s3Ref.describe("Where backups are written."),
   schedule: z.string().describe("Interval as a Go duration string, not cron."),
 });
 export type TalosEtcdBackupScheduleSpec = z.infer<typeof TalosEtcdBackupScheduleSpecSchema>;
@@ -21,12 +21,13 @@ export type TalosEtcdBackupScheduleStatus = z.infer<typeof TalosEtcdBackupSchedu
 
 export const TalosEtcdBackupScheduleDef = defineKind({
   name: "TalosEtcdBackupSchedule",
+  description: "Recurring etcd backups of one cluster.",
   spec: TalosEtcdBackupScheduleSpecSchema,
   status: TalosEtcdBackupScheduleStatusSchema,
   printerColumns: [
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
-    { "name": "Schedule", "type": "string", "jsonPath": ".spec.schedule" },
-    { "name": "NextRun", "type": "date", "jsonPath": ".status.nextRunAt" },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
+    { name: "Schedule", type: "string", jsonPath: ".spec.schedule" },
+    { name: "NextRun", type: "date", jsonPath: ".status.nextRunAt" },
     AGE_COLUMN,
   ],
 });

@@ -3,10 +3,10 @@ import { AGE_COLUMN, conditions, defineKind, int64 } from "../crd.ts";
 import { localObjectRef, s3Ref, sealedCausalChain, secretReference } from "../common.ts";
 
 export const TalosMachineConfigBackupSpecSchema = z.object({
-  clusterRef: localObjectRef,
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
   lineage: sealedCausalChain.optional(),
-  s3BackupSecretRef: secretReference.optional(),
-  s3Destination: s3Ref,
+  s3BackupSecretRef: secretReference.describe("S3 configuration Secret for this operation.").optional(),
+  s3Destination: s3Ref.describe("Where backups are written."),
 });
 export type TalosMachineConfigBackupSpec = z.infer<typeof TalosMachineConfigBackupSpecSchema>;
 
@@ -20,11 +20,12 @@ export type TalosMachineConfigBackupStatus = z.infer<typeof TalosMachineConfigBa
 
 export const TalosMachineConfigBackupDef = defineKind({
   name: "TalosMachineConfigBackup",
+  description: "One backup of every node's machine config to S3.",
   spec: TalosMachineConfigBackupSpecSchema,
   status: TalosMachineConfigBackupStatusSchema,
   printerColumns: [
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
-    { "name": "Ready", "type": "string", "jsonPath": '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
+    { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
     AGE_COLUMN,
   ],
 });

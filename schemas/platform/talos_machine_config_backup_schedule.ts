@@ -3,9 +3,9 @@ import { AGE_COLUMN, conditions, dateTime, defineKind, int64 } from "../crd.ts";
 import { localObjectRef, s3Ref, secretReference } from "../common.ts";
 
 export const TalosMachineConfigBackupScheduleSpecSchema = z.object({
-  clusterRef: localObjectRef,
-  s3BackupSecretRef: secretReference.optional(),
-  s3Destination: s3Ref,
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
+  s3BackupSecretRef: secretReference.describe("S3 configuration Secret for this operation.").optional(),
+  s3Destination: s3Ref.describe("Where backups are written."),
   schedule: z.string().describe("Interval as a Go duration string (24h, 6h...), not cron."),
 });
 export type TalosMachineConfigBackupScheduleSpec = z.infer<typeof TalosMachineConfigBackupScheduleSpecSchema>;
@@ -23,12 +23,13 @@ export type TalosMachineConfigBackupScheduleStatus = z.infer<
 
 export const TalosMachineConfigBackupScheduleDef = defineKind({
   name: "TalosMachineConfigBackupSchedule",
+  description: "Recurring machine-config backups of one cluster.",
   spec: TalosMachineConfigBackupScheduleSpecSchema,
   status: TalosMachineConfigBackupScheduleStatusSchema,
   printerColumns: [
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
-    { "name": "Schedule", "type": "string", "jsonPath": ".spec.schedule" },
-    { "name": "NextRun", "type": "date", "jsonPath": ".status.nextRunAt" },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
+    { name: "Schedule", type: "string", jsonPath: ".spec.schedule" },
+    { name: "NextRun", type: "date", jsonPath: ".status.nextRunAt" },
     AGE_COLUMN,
   ],
 });

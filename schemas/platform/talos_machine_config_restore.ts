@@ -6,9 +6,9 @@ export const TalosMachineConfigRestoreSpecSchema = z.object({
   backupTimestamp: z.string().describe(
     "Which backup: the timestamp path segment, format 20060102T150405Z (UTC).",
   ),
-  clusterRef: localObjectRef,
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
   lineage: sealedCausalChain.optional(),
-  s3BackupSecretRef: secretReference.optional(),
+  s3BackupSecretRef: secretReference.describe("S3 configuration Secret for this operation.").optional(),
   s3SourceBucket: z.string().describe("Bucket holding the backup."),
   targetNodes: z.array(z.string()).describe("Hostnames to restore; empty = all.").optional(),
 });
@@ -28,12 +28,13 @@ export type TalosMachineConfigRestoreStatus = z.infer<typeof TalosMachineConfigR
 
 export const TalosMachineConfigRestoreDef = defineKind({
   name: "TalosMachineConfigRestore",
+  description: "Restore of node machine configs from an S3 backup.",
   spec: TalosMachineConfigRestoreSpecSchema,
   status: TalosMachineConfigRestoreStatusSchema,
   printerColumns: [
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
-    { "name": "Timestamp", "type": "string", "jsonPath": ".spec.backupTimestamp" },
-    { "name": "Phase", "type": "string", "jsonPath": ".status.phase" },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
+    { name: "Timestamp", type: "string", jsonPath: ".spec.backupTimestamp" },
+    { name: "Phase", type: "string", jsonPath: ".status.phase" },
     AGE_COLUMN,
   ],
 });

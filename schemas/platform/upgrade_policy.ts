@@ -3,7 +3,7 @@ import { AGE_COLUMN, conditions, defineKind, int64 } from "../crd.ts";
 import { localObjectRef, sealedCausalChain } from "../common.ts";
 
 export const UpgradePolicySpecSchema = z.object({
-  clusterRef: localObjectRef,
+  clusterRef: localObjectRef.describe("Target TalosCluster."),
   healthGateConditions: z.array(z.string()).describe(
     "Node condition types that must be True before moving to the next node.",
   ).optional(),
@@ -38,12 +38,13 @@ export type UpgradePolicyStatus = z.infer<typeof UpgradePolicyStatusSchema>;
 
 export const UpgradePolicyDef = defineKind({
   name: "UpgradePolicy",
+  description: "Talos, Kubernetes or stack upgrade of one cluster, node by node.",
   spec: UpgradePolicySpecSchema,
   status: UpgradePolicyStatusSchema,
   printerColumns: [
-    { "name": "Type", "type": "string", "jsonPath": ".spec.upgradeType" },
-    { "name": "Cluster", "type": "string", "jsonPath": ".spec.clusterRef.name" },
-    { "name": "Ready", "type": "string", "jsonPath": '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Type", type: "string", jsonPath: ".spec.upgradeType" },
+    { name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name" },
+    { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
     AGE_COLUMN,
   ],
 });

@@ -36,8 +36,8 @@ export const DriftSignalDef = defineKind({
   spec: DriftSignalSpecSchema,
   status: DriftSignalStatusSchema,
   printerColumns: [
-    { "name": "State", "type": "string", "jsonPath": ".spec.state" },
-    { "name": "CorrelationID", "type": "string", "jsonPath": ".spec.correlationID" },
+    { name: "State", type: "string", jsonPath: ".spec.state" },
+    { name: "CorrelationID", type: "string", jsonPath: ".spec.correlationID" },
     AGE_COLUMN,
   ],
 });

@@ -61,8 +61,8 @@ export const LineageRecordDef = defineKind({
   spec: LineageRecordSpecSchema,
   status: LineageRecordStatusSchema,
   printerColumns: [
-    { "name": "RootKind", "type": "string", "jsonPath": ".spec.rootBinding.rootKind" },
-    { "name": "RootName", "type": "string", "jsonPath": ".spec.rootBinding.rootName" },
+    { name: "RootKind", type: "string", jsonPath: ".spec.rootBinding.rootKind" },
+    { name: "RootName", type: "string", jsonPath: ".spec.rootBinding.rootName" },
     AGE_COLUMN,
   ],
 });

@@ -31,8 +31,8 @@ export const SeamMembershipDef = defineKind({
   spec: SeamMembershipSpecSchema,
   status: SeamMembershipStatusSchema,
   printerColumns: [
-    { "name": "Admitted", "type": "boolean", "jsonPath": ".status.admitted" },
-    { "name": "Tier", "type": "string", "jsonPath": ".spec.tier" },
+    { name: "Admitted", type: "boolean", jsonPath: ".status.admitted" },
+    { name: "Tier", type: "string", jsonPath: ".spec.tier" },
     AGE_COLUMN,
   ],
 });
