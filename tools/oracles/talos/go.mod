@@ -2,7 +2,10 @@ module conductor.local/tools/oracles/talos
 
 go 1.25.3
 
-require github.com/siderolabs/talos/pkg/machinery v1.12.6
+require (
+	github.com/siderolabs/talos/pkg/machinery v1.12.6
+	go.yaml.in/yaml/v4 v4.0.0-rc.3
+)
 
 require (
 	cel.dev/expr v0.25.1 // indirect
@@ -37,7 +40,6 @@ require (
 	github.com/stoewer/go-strcase v1.3.0 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
 	go.uber.org/zap v1.27.0 // indirect
-	go.yaml.in/yaml/v4 v4.0.0-rc.3 // indirect
 	golang.org/x/exp v0.0.0-20250128182459-e0ece0dbea4c // indirect
 	golang.org/x/net v0.51.0 // indirect
 	golang.org/x/sync v0.19.0 // indirect
