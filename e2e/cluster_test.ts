@@ -1,16 +1,19 @@
 // End-to-end check of the e2e harness itself: two real control planes (etcd + kube-apiserver +
 // kube-controller-manager built from Go modules), or the clusters named by MGMT_KUBECONFIG/TENANT_KUBECONFIG.
 // A missing Go toolchain or a failed build fails this test with the reason; it never skips.
-import { assert, assertEquals, assertRejects } from "../shared/testing/asserts.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../shared/testing/asserts.ts";
 import {
   apply,
+  attachCluster,
   type Cluster,
+  ensureBinaries,
   groupMembers,
   isPortFree,
   K8S_VERSION,
   KubeApiError,
   KubeClient,
   saKubeconfig,
+  startCluster,
   startClusters,
 } from "./cluster/mod.ts";
 
@@ -201,3 +204,61 @@ subjects: [{kind: ServiceAccount, name: reader, namespace: ${ns}}]
     for (const port of ports) assert(isPortFree(port), `port ${port} is still in use`);
   });
 });
+
+Deno.test("e2e clusters: a component that fails to start is named, with its log, and nothing is left", async () => {
+  if (Deno.env.get("MGMT_KUBECONFIG") && Deno.env.get("TENANT_KUBECONFIG")) {
+    // Attached mode launches nothing, but must not silently pass either: prove the attach path instead.
+    const c = await attachCluster("management", Deno.env.get("MGMT_KUBECONFIG")!);
+    await c.stop();
+    return;
+  }
+  const bins = await ensureBinaries();
+  const dir = await Deno.makeTempDir({ prefix: "seam-e2e-broken-" });
+  try {
+    const fake = `${dir}/fake-apiserver`;
+    await Deno.writeTextFile(fake, "#!/bin/sh\necho 'fake apiserver: refusing to start' >&2\nexit 3\n", {
+      mode: 0o755,
+    });
+    const err = await assertRejects(
+      () =>
+        startCluster({ name: "broken", dir: `${dir}/cluster`, binaries: { ...bins, kubeApiserver: fake } }),
+      Error,
+    );
+    assertStringIncludes(err.message, "cluster broken: kube-apiserver failed to start: exited with code 3");
+    assertStringIncludes(err.message, "fake apiserver: refusing to start");
+    // etcd had started; it must have been stopped with its process group.
+    assertEquals(processesMentioning(dir), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("e2e clusters: without Go and without cached binaries the build fails loudly", async () => {
+  const cache = await Deno.makeTempDir({ prefix: "seam-e2e-nogo-" });
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./cluster/build.ts", import.meta.url).pathname],
+      env: { GO: "/nonexistent/bin/go", SEAM_E2E_CACHE: cache },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert(!out.success, "the build must fail without Go");
+    assertStringIncludes(new TextDecoder().decode(out.stderr), "$GO is set to /nonexistent/bin/go");
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});
+
+/** Pids of live processes whose command line mentions `needle`. */
+function processesMentioning(needle: string): number[] {
+  const pids: number[] = [];
+  for (const e of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(e.name) || Number(e.name) === Deno.pid) continue;
+    try {
+      if (Deno.readTextFileSync(`/proc/${e.name}/cmdline`).includes(needle)) pids.push(Number(e.name));
+    } catch {
+      // exited while scanning
+    }
+  }
+  return pids;
+}

@@ -49,9 +49,14 @@ async function exists(path: string): Promise<boolean> {
 
 /** Locates `go`: $GO, then PATH, then /usr/local/go/bin/go. Throws a clear error when absent. */
 export async function findGo(): Promise<string> {
-  const candidates: string[] = [];
   const env = Deno.env.get("GO");
-  if (env) candidates.push(env);
+  if (env) {
+    if (await exists(env)) return env;
+    throw new Error(
+      `seam-e2e: $GO is set to ${env}, which does not exist; cannot build the e2e control planes`,
+    );
+  }
+  const candidates: string[] = [];
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) if (dir) candidates.push(`${dir}/go`);
   candidates.push("/usr/local/go/bin/go");
   for (const c of candidates) if (await exists(c)) return c;

@@ -1,5 +1,6 @@
 // Per-cluster PKI made with the openssl CLI (test infrastructure only): a CA, a loopback serving cert,
-// client certs (admin in O=system:masters, kube-controller-manager) and the ServiceAccount signing key.
+// client certs (admin in O=system:masters, kube-controller-manager,
+// the aggregation front proxy) and the ServiceAccount signing key.
 
 export interface Pki {
   caCert: string;
@@ -10,6 +11,8 @@ export interface Pki {
   adminKey: string;
   kcmCert: string;
   kcmKey: string;
+  frontProxyCert: string;
+  frontProxyKey: string;
   saKey: string;
   saPub: string;
 }
@@ -100,6 +103,7 @@ export async function makePki(dir: string, clusterName: string): Promise<Pki> {
     ),
     leaf(dir, "admin", "/O=system:masters/CN=seam-e2e-admin", CLIENT_EXT),
     leaf(dir, "kcm", "/CN=system:kube-controller-manager", CLIENT_EXT),
+    leaf(dir, "front-proxy", "/CN=front-proxy-client", CLIENT_EXT),
     (async () => {
       await openssl(
         ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "sa.key"],
@@ -118,6 +122,8 @@ export async function makePki(dir: string, clusterName: string): Promise<Pki> {
     adminKey: p("admin.key"),
     kcmCert: p("kcm.crt"),
     kcmKey: p("kcm.key"),
+    frontProxyCert: p("front-proxy.crt"),
+    frontProxyKey: p("front-proxy.key"),
     saKey: p("sa.key"),
     saPub: p("sa.pub"),
   };
