@@ -136,4 +136,5 @@ export function allCrds(): Record<string, unknown>[] {
   return ALL_KINDS.map((def) => crdOf(def));
 }
 
-// Compiler input schemas (another module owner): re-exported below once schemas/inputs/mod.ts exists.
+// Compiler input schemas (ClusterInput, PackBuildInput, component descriptor), owned by schemas/inputs/.
+export * from "./inputs/mod.ts";
