@@ -175,21 +175,25 @@ const _RBAC_RESULT: Record<string, ParameterDef> = {
 function _schemaOf(params: Readonly<Record<string, ParameterDef>>): z.ZodType<Record<string, string>> {
   const shape: Record<string, z.ZodType<string | undefined>> = {};
   for (const [name, def] of Object.entries(params)) {
+    const str = () =>
+      z.string({
+        error: (iss) => iss.input === undefined ? `${name} is required` : `${name} must be a string`,
+      });
     let s: z.ZodType<string>;
     switch (def.type) {
       case "int":
-        s = z.string().regex(_INT, { message: `${name} must be a non-negative whole number` });
+        s = str().regex(_INT, { message: `${name} must be a non-negative whole number` });
         break;
       case "bool":
         s = z.enum(["true", "false"], { message: `${name} must be "true" or "false"` });
         break;
       case "secretRef":
-        s = z.string().refine(isDnsSubdomain, {
+        s = str().refine(isDnsSubdomain, {
           message: `${name} must be a Secret name (RFC 1123 subdomain)`,
         });
         break;
       default:
-        s = def.required ? z.string().min(1, { message: `${name} must not be empty` }) : z.string();
+        s = def.required ? str().min(1, { message: `${name} must not be empty` }) : str();
     }
     shape[name] = def.required ? s : s.optional();
   }

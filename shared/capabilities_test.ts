@@ -122,7 +122,10 @@ Deno.test("checkStepParameters reports typed problems and lets unknown keys thro
     { path: "s3SecretRef", message: "s3SecretRef must be a Secret name (RFC 1123 subdomain)" },
     { path: "timeoutSeconds", message: "timeoutSeconds must be a non-negative whole number" },
   ]);
-  assertEquals(checkStepParameters("pack-deploy", {}).map((i) => i.path), ["operationResultCM"]);
+  assertEquals(checkStepParameters("pack-deploy", {}), [{
+    path: "operationResultCM",
+    message: "operationResultCM is required",
+  }]);
   assertEquals(
     checkStepParameters("pack-deploy", { operationResultCM: "" })[0]?.message,
     "operationResultCM must not be empty",
