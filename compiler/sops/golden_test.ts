@@ -6,19 +6,9 @@ import { assert, assertEquals } from "../../shared/testing/asserts.ts";
 import { parseAgeIdentities } from "./age.ts";
 import { decryptSopsFile } from "./decrypt.ts";
 import type { SopsFormat } from "./format.ts";
+import { GOLDEN_SOPS } from "./testing.ts";
 
-const GOLDEN = new URL("../../../shared/reference/golden/sops/", import.meta.url);
-const ROOT = Deno.env.get("SEAM_GOLDEN_SOPS") ??
-  (await exists(GOLDEN) ? GOLDEN.pathname : "/work/shared/reference/golden/sops/");
-
-async function exists(u: URL): Promise<boolean> {
-  try {
-    await Deno.stat(u);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const ROOT = GOLDEN_SOPS;
 
 interface Case {
   id: string;
