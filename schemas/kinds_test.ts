@@ -6,7 +6,18 @@
 import YAML from "yaml";
 import { assert, assertEquals } from "../shared/testing/asserts.ts";
 import { toYamlStream } from "../shared/yaml_io.ts";
-import { ALL_KINDS, allCrds, type AnyKindDef, crdNameOf, KIND_NAMES, type KindId } from "./mod.ts";
+import {
+  ALL_KINDS,
+  allCrds,
+  type AnyKindDef,
+  crdNameOf,
+  GROUP_CAPI_INFRA,
+  GROUP_GUARDIAN,
+  GROUP_SEAM,
+  KIND_NAMES,
+  type KindId,
+  VERSION,
+} from "./mod.ts";
 import { structuralErrors, validateObject } from "./structural.ts";
 
 const SAMPLES = new URL("./testdata/samples/", import.meta.url);
@@ -43,9 +54,9 @@ function fixture(dir: URL, def: AnyKindDef): { text: string; value: Record<strin
 Deno.test("ALL_KINDS: 37 kinds, 26 seam + 8 guardian + 3 CAPI, ordered by group then kind", () => {
   assertEquals(ALL_KINDS.length, 37);
   const byGroup = (g: string) => ALL_KINDS.filter((d) => d.names.group === g).length;
-  assertEquals(byGroup("seam.ontai.dev"), 26);
-  assertEquals(byGroup("guardian.ontai.dev"), 8);
-  assertEquals(byGroup("infrastructure.cluster.x-k8s.io"), 3);
+  assertEquals(byGroup(GROUP_SEAM), 26);
+  assertEquals(byGroup(GROUP_GUARDIAN), 8);
+  assertEquals(byGroup(GROUP_CAPI_INFRA), 3);
   assertEquals(new Set(ALL_KINDS.map((d) => d.name)), new Set(Object.keys(KIND_NAMES)));
   const keys = ALL_KINDS.map((d) => `${d.names.group}\u0000${d.name}`);
   assertEquals(keys, [...keys].sort());
@@ -73,8 +84,8 @@ for (const def of ALL_KINDS) {
     assertEquals(crd.spec.names.categories, [...n.categories]);
     assertEquals(crd.spec.versions.length, 1);
     const v = crd.spec.versions[0]!;
-    assertEquals([v.name, v.served, v.storage], ["v1alpha1", true, true]);
-    if (n.group !== "infrastructure.cluster.x-k8s.io") assert(v.subresources?.status, "status subresource");
+    assertEquals([v.name, v.served, v.storage], [VERSION, true, true]);
+    if (n.group !== GROUP_CAPI_INFRA) assert(v.subresources?.status, "status subresource");
     for (const c of v.additionalPrinterColumns ?? []) {
       assert(c.jsonPath.startsWith("."), c.jsonPath);
       assert(["string", "integer", "number", "boolean", "date"].includes(c.type), c.type);

@@ -1,3 +1,4 @@
+/** PackDelivery: what `compiler packbuild` emits; the management Conductor signs it (api.md §5.1; upstream ClusterPack per DECISIONS.md). */
 import { z } from "zod";
 import { AGE_COLUMN, conditions, dateTime, defineKind, int64 } from "../crd.ts";
 import { sealedCausalChain } from "../common.ts";

@@ -1,3 +1,4 @@
+/** PackExecution: one attempt to apply a pack to a cluster (api.md §5.2). */
 import { z } from "zod";
 import { AGE_COLUMN, conditions, defineKind, int64 } from "../crd.ts";
 import { sealedCausalChain } from "../common.ts";

@@ -1,3 +1,4 @@
+/** PackInstalled: one per pack per target cluster, signed and published by the management Conductor (api.md §5.3; upstream PackInstance per DECISIONS.md). */
 import { z } from "zod";
 import { AGE_COLUMN, conditions, dateTime, defineKind, int64 } from "../crd.ts";
 import { deployedResource } from "../common.ts";

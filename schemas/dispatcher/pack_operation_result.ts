@@ -1,3 +1,4 @@
+/** PackOperationResult: result record of one pack-deploy run (api.md §5.5). */
 import { z } from "zod";
 import { AGE_COLUMN, dateTime, defineKind, int64 } from "../crd.ts";
 import { deployedResource, FailureCategorySchema, ResultStatusSchema } from "../common.ts";

@@ -1,3 +1,4 @@
+/** PackReceipt: tenant record of what pack-deploy applied and of the verified acknowledgement (api.md §5.4 with the §9.4 `packDeliveryRef`). */
 import { z } from "zod";
 import { AGE_COLUMN, conditions, defineKind, int64 } from "../crd.ts";
 import { deployedResource } from "../common.ts";

@@ -1,3 +1,4 @@
+/** Guardian (api.md §7); shape follows its upstream CRD, see `shape_sources.ts`. */
 import { z } from "zod";
 import { AGE_COLUMN, conditions, defineKind } from "../crd.ts";
 

@@ -1,3 +1,4 @@
+/** IdentityProvider (api.md §7); shape follows its upstream CRD, see `shape_sources.ts`. */
 import { z } from "zod";
 import { AGE_COLUMN, conditions, defineKind, int64 } from "../crd.ts";
 import { sealedCausalChain } from "../common.ts";

@@ -1,3 +1,4 @@
+/** PermissionSet (api.md §7); shape follows its upstream CRD, see `shape_sources.ts`. */
 import { z } from "zod";
 import { conditions, defineKind, int32, int64 } from "../crd.ts";
 import { sealedCausalChain } from "../common.ts";

@@ -1,3 +1,4 @@
+/** PermissionSnapshotReceipt (api.md §7); shape follows its upstream CRD, see `shape_sources.ts`. */
 import { z } from "zod";
 import { dateTime, defineKind } from "../crd.ts";
 

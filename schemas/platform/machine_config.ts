@@ -1,3 +1,4 @@
+/** MachineConfig (api.md §6); shape follows its upstream CRD, see `shape_sources.ts`. */
 import { z } from "zod";
 import { AGE_COLUMN, anyJson, conditions, dateTime, defineKind, int32, int64 } from "../crd.ts";
 

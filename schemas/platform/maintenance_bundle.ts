@@ -1,3 +1,4 @@
+/** MaintenanceBundle (api.md §6); shape follows its upstream CRD, see `shape_sources.ts`. */
 import { z } from "zod";
 import { AGE_COLUMN, conditions, defineKind, int64 } from "../crd.ts";
 import { localObjectRef, sealedCausalChain, secretReference } from "../common.ts";

@@ -1,3 +1,4 @@
+/** TalosClusterOperationResult (api.md §6); shape follows its upstream CRD, see `shape_sources.ts`. */
 import { z } from "zod";
 import { AGE_COLUMN, dateTime, defineKind, int64 } from "../crd.ts";
 import { FailureCategorySchema, ResultStatusSchema } from "../common.ts";

@@ -1,3 +1,4 @@
+/** TalosMachineConfigBackupSchedule (api.md §6); shape follows its upstream CRD, see `shape_sources.ts`. */
 import { z } from "zod";
 import { AGE_COLUMN, conditions, dateTime, defineKind, int64 } from "../crd.ts";
 import { localObjectRef, s3Ref, secretReference } from "../common.ts";

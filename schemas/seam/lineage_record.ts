@@ -1,3 +1,4 @@
+/** LineageRecord (api.md §4); shape follows its upstream CRD, see `shape_sources.ts`. */
 import { z } from "zod";
 import { AGE_COLUMN, conditions, dateTime, defineKind, int32, int64 } from "../crd.ts";
 import { CreationRationaleSchema } from "../common.ts";

@@ -1,3 +1,4 @@
+/** SeamMembership (api.md §4); shape follows its upstream CRD, see `shape_sources.ts`. */
 import { z } from "zod";
 import { AGE_COLUMN, conditions, dateTime, defineKind } from "../crd.ts";
 
