@@ -69,7 +69,10 @@ export type Condition = z.infer<typeof ConditionSchema>;
 export type ConditionStatus = Condition["status"];
 
 /** `status.conditions`: the standard condition list, keyed by `type`. */
-export const conditions = z.array(ConditionSchema).meta({
+export const conditions = z.array(ConditionSchema).refine(
+  (list) => new Set(list.map((c) => c.type)).size === list.length,
+  { message: "condition types must be unique (list-type map keyed by type)" },
+).meta({
   ...listMap("type"),
   description: "Standard Kubernetes conditions, merged by type.",
 });

@@ -131,6 +131,8 @@ Deno.test("conditions: metav1.Condition shape, merged by type", () => {
   assert(!conditions.safeParse([{ ...ok, status: "Yes" }]).success);
   assert(!conditions.safeParse([{ ...ok, reason: "" }]).success);
   assert(!conditions.safeParse([{ ...ok, lastTransitionTime: "yesterday" }]).success);
+  assert(!conditions.safeParse([ok, { ...ok, status: "False" }]).success, "duplicate type");
+  assert(conditions.safeParse([ok, { ...ok, type: "Degraded" }]).success);
 });
 
 Deno.test("defineKind + crdOf: names, version, subresources, printer columns, object schema", () => {

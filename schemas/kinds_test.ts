@@ -126,3 +126,48 @@ for (const def of ALL_KINDS) {
     assert(!def.object.safeParse(value).success, "zod accepted the invalid object");
   });
 }
+
+Deno.test("status writes the Conductor makes validate against the generated schemas", () => {
+  const cond = {
+    type: "Ready",
+    status: "True",
+    reason: "ClusterReady",
+    message: "",
+    lastTransitionTime: "2026-05-01T10:00:00Z",
+    observedGeneration: 2,
+  };
+  const statuses: [KindId, Record<string, unknown>][] = [
+    ["RunnerConfig", {
+      agentVersion: "v0.1.0",
+      agentLeader: "conductor-0",
+      capabilities: [{ name: "pack-deploy", version: "v0.1.0" }],
+      phase: "Failed",
+      failedStep: "enable",
+      stepResults: [
+        { name: "enable", status: "Failed", outputRef: "ont-system/enable-result", message: "x" },
+        { name: "rotate-pki", status: "Skipped" },
+      ],
+      conditions: [cond],
+    }],
+    ["PackDelivery", { signed: true, packSignature: "c2ln", observedGeneration: 1, conditions: [cond] }],
+    ["PackReceipt", { verified: false, verificationFailedReason: "bad signature", conditions: [cond] }],
+    ["TalosCluster", { origin: "bootstrapped", deletionStage: "", capiClusterRef: { name: "ccs-app" } }],
+    ["Guardian", {
+      webhookMode: "Enforcing",
+      discoveredAPIGroups: ["apps"],
+      namespaceEnforcements: { a: true },
+    }],
+  ];
+  for (const [kind, status] of statuses) {
+    const def = ALL_KINDS.find((d) => d.name === kind)!;
+    const { value } = fixture(SAMPLES, def);
+    const obj = { ...value, status };
+    const z = def.object.safeParse(obj);
+    assert(z.success, `${kind}: zod rejected status: ${z.success ? "" : JSON.stringify(z.error.issues)}`);
+    assertEquals(validateObject(schemaOf(kind), obj), { errors: [], unknownFields: [] }, kind);
+    const bad = { ...value, status: { ...status, conditions: [{ ...cond, status: "Yes" }] } };
+    assert(
+      validateObject(schemaOf(kind), bad).errors.length > 0 || kind === "Guardian" || kind === "TalosCluster",
+    );
+  }
+});
