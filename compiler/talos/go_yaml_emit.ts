@@ -21,7 +21,22 @@ export function plain(text: string): OutNode {
 const NULL_WORDS = new Set(["", "~", "null", "Null", "NULL"]);
 const BOOL_WORDS = new Set(["true", "True", "TRUE", "false", "False", "FALSE"]);
 const OLD_BOOLS = new Set([
-  "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF",
+  "y",
+  "Y",
+  "yes",
+  "Yes",
+  "YES",
+  "on",
+  "On",
+  "ON",
+  "n",
+  "N",
+  "no",
+  "No",
+  "NO",
+  "off",
+  "Off",
+  "OFF",
 ]);
 const FLOAT_RE = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const BASE60_RE = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
@@ -70,7 +85,9 @@ function isPrintable(ch: string): boolean {
 
 /** A port of libyaml's yaml_emitter_analyze_scalar decisions. */
 function analyze(value: string): ScalarAnalysis {
-  if (value.length === 0) return { blockPlain: false, flowPlain: false, singleQuoted: true, blockAllowed: false, multiline: false };
+  if (value.length === 0) {
+    return { blockPlain: false, flowPlain: false, singleQuoted: true, blockAllowed: false, multiline: false };
+  }
   let flowInd = false, blockInd = false, lineBreaks = false, special = false;
   let leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false;
   let breakSpace = false, spaceBreak = false, prevSpace = false, prevBreak = false;
@@ -83,15 +100,31 @@ function analyze(value: string): ScalarAnalysis {
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
     const next = chars[i + 1];
-    const followedByWs = next === undefined || next === " " || next === "\t" || next === "\n" || next === "\r";
+    const followedByWs = next === undefined || next === " " || next === "\t" || next === "\n" ||
+      next === "\r";
     if (i === 0) {
       switch (ch) {
-        case "#": case ",": case "[": case "]": case "{": case "}": case "&": case "*": case "!":
-        case "|": case ">": case "'": case '"': case "%": case "@": case "`":
+        case "#":
+        case ",":
+        case "[":
+        case "]":
+        case "{":
+        case "}":
+        case "&":
+        case "*":
+        case "!":
+        case "|":
+        case ">":
+        case "'":
+        case '"':
+        case "%":
+        case "@":
+        case "`":
           flowInd = true;
           blockInd = true;
           break;
-        case "?": case ":":
+        case "?":
+        case ":":
           flowInd = true;
           if (followedByWs) blockInd = true;
           break;
@@ -104,7 +137,12 @@ function analyze(value: string): ScalarAnalysis {
       }
     } else {
       switch (ch) {
-        case ",": case "?": case "[": case "]": case "{": case "}":
+        case ",":
+        case "?":
+        case "[":
+        case "]":
+        case "{":
+        case "}":
           flowInd = true;
           break;
         case ":":
@@ -185,12 +223,24 @@ function escapeDouble(s: string): string {
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
     switch (ch) {
-      case '"': out += '\\"'; break;
-      case "\\": out += "\\\\"; break;
-      case "\n": out += "\\n"; break;
-      case "\t": out += "\\t"; break;
-      case "\r": out += "\\r"; break;
-      case "\0": out += "\\0"; break;
+      case '"':
+        out += '\\"';
+        break;
+      case "\\":
+        out += "\\\\";
+        break;
+      case "\n":
+        out += "\\n";
+        break;
+      case "\t":
+        out += "\\t";
+        break;
+      case "\r":
+        out += "\\r";
+        break;
+      case "\0":
+        out += "\\0";
+        break;
       default:
         if (!isPrintable(ch) || c === 0xfeff) {
           if (c <= 0xff) out += "\\x" + c.toString(16).toUpperCase().padStart(2, "0");
@@ -255,7 +305,9 @@ class Emitter {
       case "scalar": {
         const a = analyze(n.text);
         if (n.style === "plain" && a.flowPlain && n.text.length > 0) return n.text;
-        if (n.style !== "double" && a.singleQuoted && !a.multiline) return "'" + n.text.replaceAll("'", "''") + "'";
+        if (n.style !== "double" && a.singleQuoted && !a.multiline) {
+          return "'" + n.text.replaceAll("'", "''") + "'";
+        }
         return escapeDouble(n.text);
       }
       case "seq":

@@ -3,7 +3,7 @@
  * whether a scalar was plain (so its tag is resolved the Go way) or quoted (always a string).
  */
 import { isMap, isScalar, isSeq, parseAllDocuments, Scalar } from "yaml";
-import { resolvePlain, type ResolvedTag } from "./go_yaml_emit.ts";
+import { type ResolvedTag, resolvePlain } from "./go_yaml_emit.ts";
 
 export type GNode =
   | { k: "map"; entries: Array<[string, GNode]> }
@@ -57,9 +57,14 @@ export function fromJS(v: unknown): GNode {
     return { k: "scalar", value: String(v), tag: Number.isInteger(v) ? "int" : "float" };
   }
   if (Array.isArray(v)) return { k: "seq", items: v.map(fromJS) };
-  if (v instanceof Map) return { k: "map", entries: [...v.entries()].map(([k, x]) => [String(k), fromJS(x)]) };
+  if (v instanceof Map) {
+    return { k: "map", entries: [...v.entries()].map(([k, x]) => [String(k), fromJS(x)]) };
+  }
   if (typeof v === "object") {
-    return { k: "map", entries: Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, fromJS(x)]) };
+    return {
+      k: "map",
+      entries: Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, fromJS(x)]),
+    };
   }
   throw new YamlParseError(`cannot convert ${typeof v}`);
 }

@@ -37,6 +37,17 @@ interface NamedInfo {
 }
 
 const TYPES = table.types as unknown as Record<string, NamedInfo>;
+
+/**
+ * Layout differences between machinery v1.12.6 (where the table was dumped) and the Talos revision
+ * that produced the golden files (reference/talos/MANIFEST.md): `cluster.controlPlane` became omitempty.
+ */
+const FIELD_OVERRIDES: Record<string, Record<string, Partial<FieldInfo>>> = {
+  "v1alpha1.ClusterConfig": { controlPlane: { omitempty: true } },
+};
+for (const [typeName, fields] of Object.entries(FIELD_OVERRIDES)) {
+  for (const f of TYPES[typeName]?.fields ?? []) Object.assign(f, fields[f.key] ?? {});
+}
 export const DOCUMENT_TYPES = table.documents as Record<string, string>;
 
 /** Types whose custom YAML form is a small mapping of strings (PEM material as base64 of PEM). */
@@ -62,7 +73,13 @@ export type Shape =
 export function shapeOf(t: TypeRef): Shape {
   if (typeof t === "string") {
     switch (t) {
-      case "string": case "bool": case "int": case "uint": case "float": case "any": case "bytes":
+      case "string":
+      case "bool":
+      case "int":
+      case "uint":
+      case "float":
+      case "any":
+      case "bytes":
         return { s: t };
     }
     const pem = PEM_STRUCTS[t];
@@ -110,10 +127,17 @@ export function zeroValue(t: TypeRef): TV {
       for (const f of sh.fields) m.set(f.go, zeroValue(f.type));
       return m;
     }
-    case "string": case "text": return "";
-    case "bool": return false;
-    case "int": case "uint": case "float": return 0;
-    default: return null;
+    case "string":
+    case "text":
+      return "";
+    case "bool":
+      return false;
+    case "int":
+    case "uint":
+    case "float":
+      return 0;
+    default:
+      return null;
   }
 }
 
@@ -123,15 +147,22 @@ function isNull(n: GNode): boolean {
 
 function decodeAny(n: GNode): AnyValue {
   switch (n.k) {
-    case "map": return new Map(n.entries.map(([k, v]) => [k, decodeAny(v)]));
-    case "seq": return n.items.map(decodeAny);
+    case "map":
+      return new Map(n.entries.map(([k, v]) => [k, decodeAny(v)]));
+    case "seq":
+      return n.items.map(decodeAny);
     case "scalar":
       switch (n.tag) {
-        case "null": return null;
-        case "bool": return /^(true|True|TRUE)$/.test(n.value);
-        case "int": return Number.parseInt(n.value.replaceAll("_", ""), n.value.match(/^[-+]?0x/i) ? 16 : 10);
-        case "float": return Number.parseFloat(n.value);
-        default: return n.value;
+        case "null":
+          return null;
+        case "bool":
+          return /^(true|True|TRUE)$/.test(n.value);
+        case "int":
+          return Number.parseInt(n.value.replaceAll("_", ""), n.value.match(/^[-+]?0x/i) ? 16 : 10);
+        case "float":
+          return Number.parseFloat(n.value);
+        default:
+          return n.value;
       }
   }
 }
@@ -161,9 +192,13 @@ export function decode(t: TypeRef, n: GNode, path = ""): TV {
       return n.value;
     case "bool":
       if (isNull(n)) return false;
-      if (n.k !== "scalar" || n.tag !== "bool") throw fail(`cannot decode ${JSON.stringify(nodeText(n))} into bool`);
+      if (n.k !== "scalar" || n.tag !== "bool") {
+        throw fail(`cannot decode ${JSON.stringify(nodeText(n))} into bool`);
+      }
       return /^(true|True|TRUE)$/.test(n.value);
-    case "int": case "uint": case "float": {
+    case "int":
+    case "uint":
+    case "float": {
       if (isNull(n)) return 0;
       if (n.k !== "scalar" || !(n.tag === "int" || (sh.s === "float" && n.tag === "float"))) {
         throw fail(`cannot decode ${JSON.stringify(nodeText(n))} into ${sh.s}`);
@@ -242,13 +277,25 @@ function decodeStructInto(
 export function yamlZero(t: TypeRef, v: TV): boolean {
   const sh = shapeOf(t);
   switch (sh.s) {
-    case "ptr": case "raw": return v === null;
-    case "any": return v === null;
-    case "slice": case "bytes": return v === null || (Array.isArray(v) ? v.length === 0 : v === "");
-    case "map": return v === null || v.size === 0;
-    case "string": case "text": return v === "";
-    case "bool": return v === false;
-    case "int": case "uint": case "float": return v === 0;
+    case "ptr":
+    case "raw":
+      return v === null;
+    case "any":
+      return v === null;
+    case "slice":
+    case "bytes":
+      return v === null || (Array.isArray(v) ? v.length === 0 : v === "");
+    case "map":
+      return v === null || v.size === 0;
+    case "string":
+    case "text":
+      return v === "";
+    case "bool":
+      return v === false;
+    case "int":
+    case "uint":
+    case "float":
+      return v === 0;
     case "struct":
       return sh.fields.every((f) => yamlZero(f.type, (v as Map<string, TV>).get(f.go)));
   }
@@ -258,23 +305,48 @@ export function yamlZero(t: TypeRef, v: TV): boolean {
 export function reflectZero(t: TypeRef, v: TV): boolean {
   const sh = shapeOf(t);
   switch (sh.s) {
-    case "ptr": case "raw": case "any": case "slice": case "map": case "bytes": return v === null;
-    case "string": case "text": return v === "";
-    case "bool": return v === false;
-    case "int": case "uint": case "float": return v === 0;
+    case "ptr":
+    case "raw":
+    case "any":
+    case "slice":
+    case "map":
+    case "bytes":
+      return v === null;
+    case "string":
+    case "text":
+      return v === "";
+    case "bool":
+      return v === false;
+    case "int":
+    case "uint":
+    case "float":
+      return v === 0;
     case "struct":
       return sh.fields.every((f) => reflectZero(f.type, (v as Map<string, TV>).get(f.go)));
   }
 }
 
-function goFloat(f: number): string {
+/** strconv.FormatFloat(f, 'g', -1, 64) with go-yaml's spellings of the special values. */
+export function goFloat(f: number): string {
   if (Number.isNaN(f)) return ".nan";
   if (f === Infinity) return ".inf";
   if (f === -Infinity) return "-.inf";
-  if (Number.isInteger(f) && Math.abs(f) < 1e21) return String(f);
-  let s = String(f);
-  s = s.replace(/e([+-])(\d)$/, "e$10$2");
-  return s;
+  if (f === 0) return Object.is(f, -0) ? "-0" : "0";
+  const [mant, expStr] = Math.abs(f).toExponential().split("e") as [string, string];
+  const exp = Number(expStr);
+  const digits = mant.replace(".", "");
+  const sign = f < 0 ? "-" : "";
+  if (exp < -4 || exp >= 6) {
+    const m = digits.length > 1 ? digits[0] + "." + digits.slice(1) : digits;
+    const e = Math.abs(exp) < 10 ? "0" + Math.abs(exp) : String(Math.abs(exp));
+    return sign + m + "e" + (exp < 0 ? "-" : "+") + e;
+  }
+  if (exp >= 0) {
+    const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
+    const frac = digits.slice(exp + 1);
+    return sign + intPart + (frac ? "." + frac : "");
+  }
+  return sign + "0." + "0".repeat(-exp - 1) + digits;
 }
 
 /**
@@ -322,7 +394,7 @@ export function encodeAny(v: AnyValue): OutNode {
   if (v === null) return plain("null");
   if (typeof v === "string") return stringNode(v);
   if (typeof v === "boolean") return plain(String(v));
-  if (typeof v === "number") return plain(goFloat(v));
+  if (typeof v === "number") return plain(Number.isInteger(v) ? String(v) : goFloat(v));
   if (Array.isArray(v)) return { k: "seq", items: v.map(encodeAny) };
   return {
     k: "map",
@@ -338,21 +410,32 @@ function encodeRaw(n: GNode): OutNode {
 export function encode(t: TypeRef, v: TV): OutNode {
   const sh = shapeOf(t);
   switch (sh.s) {
-    case "ptr": return v === null ? plain("null") : encode(sh.elem, v);
-    case "any": return encodeAny(v);
-    case "raw": return v === null ? plain("null") : encodeRaw(v);
-    case "string": case "text": case "bytes":
+    case "ptr":
+      return v === null ? plain("null") : encode(sh.elem, v);
+    case "any":
+      return encodeAny(v);
+    case "raw":
+      return v === null ? plain("null") : encodeRaw(v);
+    case "string":
+    case "text":
+    case "bytes":
       return v === null ? plain("null") : stringNode(v);
-    case "bool": return plain(String(v));
-    case "int": case "uint": return plain(String(v));
-    case "float": return plain(goFloat(v));
+    case "bool":
+      return plain(String(v));
+    case "int":
+    case "uint":
+      return plain(String(v));
+    case "float":
+      return plain(goFloat(v));
     case "slice":
       return { k: "seq", items: (v ?? []).map((x: TV) => encode(sh.elem, x)) };
     case "map": {
       const m = (v ?? new Map()) as Map<string, TV>;
       return {
         k: "map",
-        entries: sortKeys([...m.keys()]).map((k) => [stringNode(k), encode(sh.elem, m.get(k))] as [OutNode, OutNode]),
+        entries: sortKeys([...m.keys()]).map((k) =>
+          [stringNode(k), encode(sh.elem, m.get(k))] as [OutNode, OutNode]
+        ),
       };
     }
     case "struct": {
@@ -398,7 +481,9 @@ function anyKind(v: AnyValue): string {
 function mergeAny(l: AnyValue, r: AnyValue, overwrite: boolean): AnyValue {
   if (r === null) return l;
   if (l === null) return r;
-  if (anyKind(l) !== anyKind(r)) throw new MergeError(`merge type mismatch left ${anyKind(l)} right ${anyKind(r)}`);
+  if (anyKind(l) !== anyKind(r)) {
+    throw new MergeError(`merge type mismatch left ${anyKind(l)} right ${anyKind(r)}`);
+  }
   if (l instanceof Map && r instanceof Map) {
     const out = new Map(l);
     for (const [k, rv] of r) {
@@ -494,11 +579,13 @@ export function merge(t: TypeRef, l: TV, r: TV, replace: boolean, overwrite: boo
     case "struct": {
       if (replace) return reflectZero(t, r) ? l : r;
       const out = new Map<string, TV>(l);
-      for (const f of sh.fields) out.set(f.go, merge(f.type, l.get(f.go), r.get(f.go), f.replace === true, false));
+      for (const f of sh.fields) {
+        out.set(f.go, merge(f.type, l.get(f.go), r.get(f.go), f.replace === true, false));
+      }
       return out;
     }
     case "text":
-      if (r === "" ) return l;
+      if (r === "") return l;
       return r;
     default:
       if (sh.s !== "bool" && (r === "" || r === 0) && !overwrite) return l;
