@@ -23,6 +23,7 @@ import YAML, {
 import { InputError } from "../../shared/errors.ts";
 import type { Branch, Comment, Leaf, ListNode, MapEntry, MapNode, Node } from "./tree.ts";
 import { isComment } from "./tree.ts";
+import { goResolvePlain, goTimestamp } from "./go_yaml.ts";
 
 type YNode = unknown;
 
@@ -35,6 +36,12 @@ function commentItems(text: string | null | undefined, inline = false): Comment[
 
 function scalarLeaf(s: Scalar): Leaf {
   const v = s.value;
+  const source = (s as { source?: unknown }).source;
+  if (s.type === "PLAIN" && !s.tag && typeof source === "string") return goResolvePlain(source);
+  if (s.tag === "tag:yaml.org,2002:timestamp" && typeof source === "string") {
+    const ts = goTimestamp(source);
+    if (ts !== undefined) return { t: "time", v: ts };
+  }
   if (v === null || v === undefined) return { t: "null" };
   if (typeof v === "boolean") return { t: "bool", v };
   if (typeof v === "bigint") return { t: "int", v: v.toString() };
@@ -192,7 +199,7 @@ function stringNode(v: string): Scalar {
     // Literal blocks cannot carry trailing spaces on lines or a leading space reliably; let the
     // library pick a double-quoted form then.
     s.type = /(^|\n)[ \t]|[ \t](\n|$)/.test(v) ? "QUOTE_DOUBLE" : "BLOCK_LITERAL";
-  } else if (YAML11_AMBIGUOUS.test(v) || TIMESTAMP.test(v)) {
+  } else if (YAML11_AMBIGUOUS.test(v) || TIMESTAMP.test(v) || (v !== "" && goResolvePlain(v).t !== "str")) {
     s.type = "QUOTE_DOUBLE";
   }
   return s;
