@@ -41,7 +41,7 @@
  * ## Names (deterministic)
  *
  * - step Jobs: `<runnerConfig>-<step>-<hash6>`, hash6 = first 6 hex of SHA-256(`uid/step`)
- *   (§9.6.a);
+ *   (§9.6.a; `step_job.ts` builds sequencer step Jobs);
  * - otherwise: `<capability>-<clusterRef>-<hash6>`, hash6 = SHA-256(`capability/clusterRef/
  *   operationResultConfigMap`) (D-L3), unless `withName` gives one.
  * The prefix is cut so the name fits 63 characters (the Job controller copies it into a label).
@@ -61,7 +61,6 @@ import { CAPABILITY_INFO, isCapabilityName } from "./capabilities.ts";
 import { sha256Hex } from "./digest.ts";
 import { InputError, type SeamError, ValidationError } from "./errors.ts";
 import { fitName, isDnsLabel, isDnsSubdomain, isLabelValue } from "./k8s_names.ts";
-import type { RunnerConfigSpec, RunnerConfigStep } from "./runner_config.ts";
 import {
   ENV,
   KUBECONFIG_MOUNT_DIR,
@@ -125,21 +124,6 @@ export function defaultJobName(
 ): string {
   const hash6 = sha256Hex(`${capability}/${clusterRef}/${operationResultConfigMap}`).slice(0, 6);
   return fitName(`${capability}-${clusterRef}`, hash6);
-}
-
-/**
- * Nodes a self-operation Job must avoid (§11.5): `selfOperation` false/absent → null;
- * true → `maintenanceTargetNodes` then `operatorLeaderNode`, de-duplicated, first occurrence kept.
- */
-export function resolveNodeExclusions(
-  spec: Pick<RunnerConfigSpec, "selfOperation" | "maintenanceTargetNodes" | "operatorLeaderNode">,
-): string[] | null {
-  if (!spec.selfOperation) return null;
-  const out: string[] = [];
-  for (const n of [...(spec.maintenanceTargetNodes ?? []), spec.operatorLeaderNode ?? ""]) {
-    if (n !== "" && !out.includes(n)) out.push(n);
-  }
-  return out;
 }
 
 export interface SecretVolume {
@@ -632,69 +616,4 @@ export function toJob(spec: JobSpec): V1Job {
     template: { metadata: { labels }, spec: podSpec },
   };
   return { apiVersion: "batch/v1", kind: "Job", metadata, spec: jobSpec };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sequencer steps (§9.6.b–d)
-
-export interface StepJobOptions {
-  /** The RunnerConfig `R` (name and uid are needed for the name and the owner reference). */
-  runnerConfig: {
-    metadata: { name: string; uid: string };
-    spec: Pick<
-      RunnerConfigSpec,
-      "clusterRef" | "runnerImage" | "selfOperation" | "maintenanceTargetNodes" | "operatorLeaderNode"
-    >;
-  };
-  step: RunnerConfigStep;
-  /** `POD_NAMESPACE` of the sequencer; default `ont-system`. */
-  namespace?: string;
-  /** Env `KUEUE_QUEUE_NAME` of the sequencer: the queue when the step names none (C-D23). */
-  defaultQueueName?: string;
-}
-
-/**
- * The builder for one sequencer step: name `<R>-<step>-<hash6>`, `RESULT_CONFIGMAP` = that name,
- * mounts from the capability table, step parameters mapped to env (`operationResultCM`,
- * `operationResultCR`, `operationCRName`, `kubeconfigPath`, `talosconfigPath`, `s3SecretRef` →
- * envFrom, `registryRef`/`checksum`/`signature` → `PACK_*`), Kueue queue and priority class,
- * `timeoutSeconds` (default 3600) → `activeDeadlineSeconds`, node exclusions of `R`, owner `R`.
- * Call `build()` on the result (it may still be adjusted first).
- */
-export function jobSpecForStep(options: StepJobOptions): JobSpecBuilder {
-  const r = options.runnerConfig;
-  const step = options.step;
-  const p = step.parameters ?? {};
-  const name = stepJobName(r.metadata.name, r.metadata.uid, step.name);
-  let b = jobSpecBuilder()
-    .withName(name)
-    .withNamespace(options.namespace ?? NAMESPACE_ONT_SYSTEM)
-    .withCapability(step.capability)
-    .withClusterRef(r.spec.clusterRef)
-    .withRunnerImage(r.spec.runnerImage)
-    .withRunnerConfig(r.metadata.name, r.metadata.uid)
-    .withStep(step.name)
-    .withResultConfigMap(name)
-    .withNodeExclusions(resolveNodeExclusions(r.spec));
-
-  const info = isCapabilityName(step.capability) ? CAPABILITY_INFO[step.capability] : undefined;
-  if (info?.mounts.includes("talosconfig")) b = b.withTalosconfigSecret();
-  if (info?.mounts.includes("kubeconfig")) b = b.withKubeconfigSecret();
-
-  if (p.operationResultCM) b = b.withOperationResultConfigMap(p.operationResultCM);
-  if (p.operationResultCR) b = b.withOperationResultCR(p.operationResultCR);
-  if (p.operationCRName) b = b.withOperationCRName(p.operationCRName);
-  if (p.talosconfigPath) b = b.withTalosconfigPath(p.talosconfigPath);
-  if (p.kubeconfigPath) b = b.withKubeconfigPath(p.kubeconfigPath);
-  if (p.s3SecretRef) b = b.withEnvFromSecret(p.s3SecretRef);
-  if (p.registryRef) b = b.withEnv(ENV.PACK_REGISTRY_REF, p.registryRef);
-  if (p.checksum) b = b.withEnv(ENV.PACK_CHECKSUM, p.checksum);
-  if (p.signature) b = b.withEnv(ENV.PACK_SIGNATURE, p.signature);
-  const queue = p.kueueQueue || options.defaultQueueName || "";
-  if (queue !== "") b = b.withQueueName(queue);
-  if (p.kueuePriorityClass) b = b.withPriorityClass(p.kueuePriorityClass);
-  const timeout = p.timeoutSeconds !== undefined && /^[0-9]+$/.test(p.timeoutSeconds)
-    ? Number(p.timeoutSeconds)
-    : DEFAULT_TIMEOUT_SECONDS;
-  return b.withTimeout(timeout);
 }

@@ -7,7 +7,7 @@
  * - capability names and metadata: `capabilities.ts`
  * - the OperationResult document: `operation_result.ts`
  * - RunnerConfig generation: `runner_config.ts`
- * - the execute Job builder and image convention: `job_spec.ts`
+ * - the execute Job builder and image convention: `job_spec.ts`; sequencer step Jobs: `step_job.ts`
  * - well-known names and Kubernetes name rules: `runner_keys.ts`, `k8s_names.ts`
  * - logging: `logger.ts`
  * - kubeconfig resolution and the kube client factory: `kubeconfig.ts`
@@ -22,6 +22,7 @@ export * from "./capabilities.ts";
 export * from "./operation_result.ts";
 export * from "./runner_config.ts";
 export * from "./job_spec.ts";
+export * from "./step_job.ts";
 export * from "./runner_keys.ts";
 export * from "./k8s_names.ts";
 export * from "./logger.ts";
