@@ -202,6 +202,12 @@ Deno.test({ name: "oracle: files written by real sops -e decrypt with ours", ign
       assert(got.macVerified);
       if (format === "binary") assertEquals({ data: got.text }, want);
       else if (want !== null) assertEquals(got.data, want);
+      // Our decryption agrees with real `sops -d` on the same file.
+      const theirs = await sopsDecrypt(`theirs-${name}`, text);
+      if (format === "yaml" || format === "json") {
+        const mine = parseOut(format, got.text);
+        assertEquals(mine, parseOut(format, theirs));
+      } else if (format === "dotenv") assertEquals(got.text, theirs);
       if (name === "comments.yaml") {
         for (const c of ["# head", "# inline", "# about inner", "# x"]) assertStringIncludes(got.text, c);
       }

@@ -65,7 +65,9 @@ function walkMap(n: Branch, path: string[], stack: string[][], f: OnLeaf): Branc
       comments[comments.length - 1]!.push(item.v);
       items.push(f(item, path, comments) as Comment);
     } else {
-      items.push({ key: item.key, value: walkNode(item.value, [...path, item.key], comments, f) });
+      let value = walkNode(item.value, [...path, item.key], comments, f) as Node | Comment;
+      if (value.t === "comment") value = { t: "str", v: value.v };
+      items.push({ key: item.key, value });
       comments[comments.length - 1] = [];
     }
   }
@@ -159,7 +161,9 @@ export function decryptBranches(
         throw new SopsValueError(`expected an encrypted value (string), found ${value.t}`, path);
       }
     }
-    if ((!opts.macOnlyEncrypted || encrypted) && !comment) hash.update(leafBytes(v));
+    // The decrypted value decides, not the input: sops stores encrypted comments inside lists as
+    // plain string items (`- ENC[…,type:comment]`); they decrypt to comments and stay out of the MAC.
+    if ((!opts.macOnlyEncrypted || encrypted) && v.t !== "comment") hash.update(leafBytes(v));
     return v;
   };
   let containerPaths: string[] = [];
