@@ -132,3 +132,12 @@ Deno.test("invariant helpers", () => {
   assertEquals(asksForCompile(["agent"], () => undefined), false);
   assertEquals(checkRole("tenant"), { role: "tenant" });
 });
+
+Deno.test("execute names unknown capabilities and lists the known ones", async () => {
+  const r = await run(["execute"], { CAPABILITY: "teleport", CLUSTER_REF: "c1" });
+  assertEquals(r.code, 1);
+  assertStringIncludes(r.stderr, 'unknown capability "teleport"; known: bootstrap');
+  const noRef = await run(["execute"], { CAPABILITY: "etcd-backup" });
+  assertEquals(noRef.code, 1);
+  assertStringIncludes(noRef.stderr, "CLUSTER_REF is required");
+});

@@ -4,6 +4,7 @@
  * election or informer exists yet to make it ready.
  */
 import type { Role } from "../invariant.ts";
+import { conductorLogger } from "../../shared/logger.ts";
 import { parseListenAddr } from "./listen_addr.ts";
 import { startOpsServer } from "./ops_server.ts";
 
@@ -13,12 +14,8 @@ export interface AgentConfig {
   env(name: string): string | undefined;
 }
 
-function _log(fields: Record<string, unknown>): void {
-  const line = JSON.stringify({ time: new Date().toISOString(), component: "conductor-agent", ...fields });
-  Deno.stdout.writeSync(new TextEncoder().encode(line + "\n"));
-}
-
 export async function runAgent(cfg: AgentConfig): Promise<number> {
+  const log = conductorLogger({ component: "conductor-agent", cluster: cfg.clusterRef, role: cfg.role });
   const addr = parseListenAddr(cfg.env("METRICS_ADDR") ?? ":8080", "METRICS_ADDR");
   const server = startOpsServer({
     addr,
@@ -26,13 +23,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     clusterRef: cfg.clusterRef,
     readiness: { notReadyReasons: () => ["agent loops are not part of this build yet"] },
   });
-  _log({
-    level: "info",
-    msg: "agent started",
-    role: cfg.role,
-    cluster: cfg.clusterRef,
-    metricsAddr: `${server.addr.hostname}:${server.addr.port}`,
-  });
+  log.info("agent started", { metricsAddr: `${server.addr.hostname}:${server.addr.port}` });
   const stop = Promise.withResolvers<string>();
   const onSignal = (name: string) => () => stop.resolve(name);
   const handlers: [Deno.Signal, () => void][] = [["SIGTERM", onSignal("SIGTERM")], [
@@ -43,6 +34,6 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   const signal = await stop.promise;
   for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
   await server.shutdown();
-  _log({ level: "info", msg: "agent stopped", signal, role: cfg.role, cluster: cfg.clusterRef });
+  log.info("agent stopped", { signal });
   return 0;
 }

@@ -3,6 +3,7 @@
  * InvariantViolation — compiling belongs to the compiler binary.
  */
 import { COMPILE_REFUSED } from "../invariant.ts";
+import { ALL_CAPABILITIES, capabilityInfo } from "../../shared/capabilities.ts";
 
 export interface ExecuteIo {
   env(name: string): string | undefined;
@@ -20,6 +21,14 @@ export function runExecute(io: ExecuteIo): Promise<number> {
   }
   if (capability === "") {
     io.stderr("conductor execute: CAPABILITY is required: set it to the capability this Job runs\n");
+    return Promise.resolve(1);
+  }
+  if (!capabilityInfo(capability)) {
+    io.stderr(
+      `conductor execute: unknown capability ${JSON.stringify(capability)}; known: ${
+        ALL_CAPABILITIES.join(", ")
+      }\n`,
+    );
     return Promise.resolve(1);
   }
   io.stderr(
