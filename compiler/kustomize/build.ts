@@ -1,0 +1,631 @@
+/** `kustomize build DIR`: load kustomizations, accumulate resources, run generators and transformers. */
+import { KustomizeError, RemoteResourceError } from "./errors.ts";
+import { defaultConfig, type FieldSpec, mergeConfig, mergeSpecs, toFieldSpec, type TransformerConfig } from "./fieldspec.ts";
+import { basename, denoFs, dirname, isWithin, joinPath, type KustomizeFs, normalizePath } from "./fs.ts";
+import { generate, type GeneratorOptions, nameHash, parseGenOptions } from "./generators.ts";
+import { applyJson6902, toOps } from "./json6902.ts";
+import { fixNameReferences } from "./namereference.ts";
+import { idEquals, idString, isClusterScoped, Resource } from "./resource.ts";
+import { type Selector, selectResources, toSelector } from "./select.ts";
+import { applySmp } from "./smp.ts";
+import {
+  imagesTransform,
+  namespaceTransform,
+  prefixSuffixTransform,
+  replicasTransform,
+  setMapEntries,
+  stringMapOf,
+} from "./transformers.ts";
+import { clone, getPath, has, isMap, scalarText, type Value, type VMap } from "./value.ts";
+import { applyReplacements, resolveVars, toVar, type Var } from "./vars.ts";
+import { emitYamlStream } from "./yaml_emit.ts";
+import { parseYamlDocs } from "./yaml_parse.ts";
+
+export interface BuildOptions {
+  fs?: KustomizeFs;
+  /** `legacy` (default, like `kustomize build`) or `none` (FIFO, like `--reorder none`). */
+  reorder?: "legacy" | "none";
+  /** Deprecation warnings (kustomize prints them on stderr). */
+  onWarning?: (message: string) => void;
+}
+
+const KFILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+const KNOWN_FIELDS = new Set([
+  "apiVersion", "kind", "metadata", "resources", "bases", "components", "namespace", "namePrefix", "nameSuffix",
+  "labels", "commonLabels", "commonAnnotations", "patches", "patchesStrategicMerge", "patchesJson6902", "images",
+  "imageTags", "replicas", "configMapGenerator", "secretGenerator", "generatorOptions", "replacements", "vars",
+  "configurations", "crds", "openapi", "generators", "transformers", "validators", "helmCharts", "helmGlobals",
+  "helmChartInflationGenerator", "sortOptions", "buildMetadata",
+]);
+
+interface Acc {
+  resources: Resource[];
+  config: TransformerConfig;
+  vars: Var[];
+}
+
+interface Ctx {
+  fs: KustomizeFs;
+  warn: (m: string) => void;
+  visiting: string[];
+  sortOptions?: VMap | undefined;
+}
+
+function isRemote(entry: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^git@/.test(entry) ||
+    /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || /\.git(\/\/|\?|$)/.test(entry) ||
+    /\?ref=/.test(entry);
+}
+
+function findKustomization(fs: KustomizeFs, dir: string): string {
+  const found = KFILES.filter((f) => fs.isFile(joinPath(dir, f)));
+  if (found.length === 0) {
+    throw new KustomizeError(
+      `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'`,
+      { file: dir },
+    );
+  }
+  if (found.length > 1) {
+    throw new KustomizeError(`Found multiple kustomization files under: ${dir}`, { file: dir });
+  }
+  return joinPath(dir, found[0]!);
+}
+
+function decode(b: Uint8Array): string {
+  return new TextDecoder().decode(b);
+}
+
+class Loader {
+  constructor(readonly fs: KustomizeFs, readonly root: string, readonly kfile: string) {}
+  resolve(rel: string, field: string): string {
+    const p = joinPath(this.root, rel);
+    const real = this.fs.realPath(p);
+    const realRoot = this.fs.realPath(this.root);
+    if (!isWithin(realRoot, real)) {
+      throw new KustomizeError(`security; file '${real}' is not in or below '${realRoot}'`, { file: this.kfile, path: field });
+    }
+    return p;
+  }
+  read(rel: string, field: string): Uint8Array {
+    const p = this.resolve(rel, field);
+    const b = this.fs.readFile(p);
+    if (b === undefined) {
+      throw new KustomizeError(`${field}: file '${rel}' not found (evalsymlink failure on '${p}' : lstat ${p}: no such file or directory)`, { file: this.kfile, path: field });
+    }
+    return b;
+  }
+}
+
+function loadResourcesFromText(text: string, file: string): Resource[] {
+  const out: Resource[] = [];
+  for (const d of parseYamlDocs(text, file)) {
+    const v = d.value;
+    if (!isMap(v)) throw new KustomizeError(`resource is not a map (a YAML mapping was expected)`, { file, line: d.line });
+    const kind = typeof v.kind === "string" ? v.kind : "";
+    if (kind.endsWith("List") && Array.isArray(v.items)) {
+      for (const it of v.items) {
+        if (isMap(it)) {
+          if (isMap(it.kind === undefined ? null : it) && typeof it.kind === "string" && it.kind.endsWith("List") && Array.isArray(it.items)) {
+            out.push(...loadResourcesFromText(JSON.stringify(null), file));
+          }
+          out.push(new Resource(it));
+        }
+      }
+      continue;
+    }
+    if (kind === "") throw new KustomizeError(`missing Resource metadata: kind is required`, { file, line: d.line });
+    out.push(new Resource(v));
+  }
+  return out;
+}
+
+function appendAll(acc: Acc, rs: Resource[], kfile: string, field: string): void {
+  for (const r of rs) {
+    const id = r.curId();
+    if (acc.resources.some((x) => idEquals(x.curId(), id))) {
+      throw new KustomizeError(
+        `may not add resource with an already registered id: ${idString(id)}`,
+        { file: kfile, path: field },
+      );
+    }
+    acc.resources.push(r);
+  }
+}
+
+function strings(k: VMap, field: string, kfile: string): string[] {
+  const v = k[field];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new KustomizeError(`${field} must be a list`, { file: kfile, path: field });
+  return v.map((x) => {
+    if (typeof x !== "string") throw new KustomizeError(`${field} entries must be strings`, { file: kfile, path: field });
+    return x;
+  });
+}
+
+function loadKustomization(ctx: Ctx, dir: string, component: boolean): { k: VMap; kfile: string } {
+  const kfile = findKustomization(ctx.fs, dir);
+  const text = decode(ctx.fs.readFile(kfile)!);
+  const docs = parseYamlDocs(text, kfile, { timestamps: false });
+  const k = (docs[0]?.value ?? Object.create(null)) as VMap;
+  if (!isMap(k)) throw new KustomizeError("invalid Kustomization: not a map", { file: kfile });
+  for (const key of Object.keys(k)) {
+    if (!KNOWN_FIELDS.has(key)) {
+      throw new KustomizeError(`invalid Kustomization: json: unknown field "${key}"`, { file: kfile, path: key });
+    }
+  }
+  const kind = typeof k.kind === "string" ? k.kind : "";
+  if (component && kind !== "Component") {
+    throw new KustomizeError(`accumulating components: expected kind 'Component' for path '${dir}' but got '${kind || "Kustomization"}'`, { file: kfile, path: "kind" });
+  }
+  if (!component && kind === "Component") {
+    throw new KustomizeError(`accumulating resources: expected kind != 'Component' for path '${dir}'`, { file: kfile, path: "kind" });
+  }
+  const dep = (f: string, to: string, exp = false) => {
+    if (has(k, f)) {
+      ctx.warn(`# Warning: '${f}' is deprecated. Please use '${to}' instead.${exp ? " [EXPERIMENTAL]" : ""} Run 'kustomize edit fix' to update your Kustomization automatically.`);
+    }
+  };
+  dep("bases", "resources");
+  dep("commonLabels", "labels");
+  dep("imageTags", "images");
+  dep("patchesJson6902", "patches");
+  dep("patchesStrategicMerge", "patches");
+  dep("vars", "replacements", true);
+  return { k, kfile };
+}
+
+function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): void {
+  const real = ctx.fs.realPath(dir);
+  if (ctx.visiting.includes(real)) {
+    throw new KustomizeError(`cycle detected: candidate root '${real}' contains visited root '${ctx.visiting[ctx.visiting.length - 1]}'`, { file: dir });
+  }
+  ctx.visiting.push(real);
+  try {
+    const { k, kfile } = loadKustomization(ctx, dir, component);
+    const ldr = new Loader(ctx.fs, dir, kfile);
+    if (ctx.sortOptions === undefined && isMap(k.sortOptions)) ctx.sortOptions = k.sortOptions;
+    // 1. resources
+    const entries = [...strings(k, "resources", kfile), ...strings(k, "bases", kfile)];
+    for (const e of entries) {
+      if (isRemote(e)) throw new RemoteResourceError(e, { file: kfile, path: "resources" });
+      const p = joinPath(dir, e);
+      if (ctx.fs.isDir(p)) {
+        const sub: Acc = { resources: [], config: acc.config, vars: [] };
+        try {
+          accumulateDir(ctx, p, sub, false);
+        } catch (err) {
+          if (err instanceof KustomizeError && !err.message.startsWith("accumulating resources")) {
+            throw new KustomizeError(`accumulating resources: ${err.message}`, { file: err.file, path: err.path, hint: err.hint, cause: err });
+          }
+          throw err;
+        }
+        appendAll(acc, sub.resources, kfile, "resources");
+        acc.config = sub.config;
+        acc.vars.push(...sub.vars);
+      } else if (ctx.fs.isFile(p)) {
+        const fp = ldr.resolve(e, "resources");
+        appendAll(acc, loadResourcesFromText(decode(ctx.fs.readFile(fp)!), fp), kfile, "resources");
+      } else {
+        throw new KustomizeError(
+          `accumulating resources: accumulation err='accumulating resources from '${e}': evalsymlink failure on '${p}' : lstat ${p}: no such file or directory'`,
+          { file: kfile, path: "resources" },
+        );
+      }
+    }
+    // 2. configurations and crds
+    for (const c of strings(k, "configurations", kfile)) {
+      const docs = parseYamlDocs(decode(ldr.read(c, "configurations")), c, { timestamps: false });
+      for (const d of docs) if (isMap(d.value)) acc.config = mergeConfig(acc.config, d.value, c);
+    }
+    for (const c of strings(k, "crds", kfile)) loadCrd(acc, ldr, c);
+    // 3. generators
+    const gopts: GeneratorOptions = parseGenOptions(k.generatorOptions);
+    const gctx = { file: kfile, readFile: (rel: string, field: string) => ldr.read(rel, field) };
+    for (const [field, kind] of [["configMapGenerator", "ConfigMap"], ["secretGenerator", "Secret"]] as const) {
+      const list = k[field];
+      if (list === undefined || list === null) continue;
+      if (!Array.isArray(list)) throw new KustomizeError(`${field} must be a list`, { file: kfile, path: field });
+      list.forEach((entry, i) => absorb(acc, generate(kind, entry, i, gopts, gctx), kfile, `${field}[${i}]`));
+    }
+    // 4. components
+    for (const c of strings(k, "components", kfile)) {
+      if (isRemote(c)) throw new RemoteResourceError(c, { file: kfile, path: "components" });
+      const p = joinPath(dir, c);
+      if (!ctx.fs.isDir(p)) {
+        throw new KustomizeError(`accumulating components: '${c}' must be a directory`, { file: kfile, path: "components" });
+      }
+      accumulateDir(ctx, p, acc, true);
+    }
+    // 5. transformers
+    runTransformers(ctx, k, kfile, ldr, acc);
+    // 6. vars
+    if (Array.isArray(k.vars)) {
+      for (const v of k.vars) {
+        const vv = toVar(v, kfile);
+        if (acc.vars.some((x) => x.name === vv.name)) {
+          throw new KustomizeError(`var '${vv.name}' already encountered`, { file: kfile, path: "vars" });
+        }
+        acc.vars.push(vv);
+      }
+    }
+  } finally {
+    ctx.visiting.pop();
+  }
+}
+
+function loadCrd(acc: Acc, ldr: Loader, path: string): void {
+  // CRD OpenAPI definitions: properties with x-kubernetes-object-ref-kind give name references.
+  const text = decode(ldr.read(path, "crds"));
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = undefined;
+  }
+  const v = doc === undefined ? parseYamlDocs(text, path)[0]?.value : undefined;
+  void v;
+  if (typeof doc !== "object" || doc === null) return;
+  const defs = doc as Record<string, { properties?: Record<string, unknown>; "x-kubernetes-group-version-kind"?: unknown }>;
+  for (const [defName, def] of Object.entries(defs)) {
+    const gvkList = def["x-kubernetes-group-version-kind"];
+    const kind = Array.isArray(gvkList) && gvkList[0] ? (gvkList[0] as { kind?: string }).kind : defName.split(".").pop();
+    walkCrdProps(acc, defs, def, kind ?? "", "", 0);
+  }
+}
+
+function walkCrdProps(
+  acc: Acc,
+  defs: Record<string, { properties?: Record<string, unknown> }>,
+  def: { properties?: Record<string, unknown> },
+  kind: string,
+  prefix: string,
+  depth: number,
+): void {
+  if (depth > 10 || !def.properties) return;
+  for (const [name, p] of Object.entries(def.properties)) {
+    const prop = p as Record<string, unknown>;
+    const path = prefix ? `${prefix}/${name}` : name;
+    const refKind = prop["x-kubernetes-object-ref-kind"];
+    if (typeof refKind === "string") {
+      const nameKey = typeof prop["x-kubernetes-object-ref-name-key"] === "string"
+        ? prop["x-kubernetes-object-ref-name-key"] as string
+        : "name";
+      const fs: FieldSpec = { kind, path: `${path}/${nameKey}` };
+      const ex = acc.config.nameReference.find((b) => b.gvk.kind === refKind && !b.gvk.group);
+      if (ex) ex.fieldSpecs = mergeSpecs(ex.fieldSpecs, [fs]);
+      else acc.config.nameReference = [...acc.config.nameReference, { gvk: { kind: refKind }, fieldSpecs: [fs] }];
+    }
+    const ref = typeof prop.$ref === "string" ? (prop.$ref as string).replace(/^#\/definitions\//, "") : undefined;
+    if (ref && defs[ref]) walkCrdProps(acc, defs, defs[ref]!, kind, path, depth + 1);
+  }
+}
+
+function absorb(acc: Acc, r: Resource, kfile: string, field: string): void {
+  const id = r.curId();
+  const matches = acc.resources.filter((x) => x.allIds().some((i) => idEquals(i, id)));
+  const behavior = r.generator?.behavior ?? "create";
+  if (matches.length === 0) {
+    if (behavior === "merge" || behavior === "replace") {
+      throw new KustomizeError(`id ${JSON.stringify(idString(id))} does not exist; cannot merge or replace`, { file: kfile, path: field });
+    }
+    acc.resources.push(r);
+    return;
+  }
+  if (matches.length > 1) {
+    throw new KustomizeError(`found multiple objects that could accept merge of ${idString(id)}`, { file: kfile, path: field });
+  }
+  const old = matches[0]!;
+  if (behavior === "create") {
+    throw new KustomizeError(`id ${JSON.stringify(idString(id))} exists; behavior must be merge or replace`, { file: kfile, path: field });
+  }
+  const md = r.metadata();
+  const omd = old.metadata();
+  for (const f of ["labels", "annotations"]) {
+    const merged = { ...(isMap(omd[f]) ? omd[f] : {}), ...(isMap(md[f]) ? md[f] : {}) } as VMap;
+    if (Object.keys(merged).length) {
+      const m = Object.create(null) as VMap;
+      for (const k of Object.keys(merged)) m[k] = merged[k]!;
+      md[f] = m;
+    }
+  }
+  md.name = old.name;
+  if (old.namespace) md.namespace = old.namespace;
+  else delete md.namespace;
+  if (behavior === "merge") {
+    for (const f of ["data", "binaryData"]) {
+      if (isMap(old.obj[f]) || isMap(r.obj[f])) {
+        const m = Object.create(null) as VMap;
+        const o = isMap(old.obj[f]) ? old.obj[f] as VMap : {};
+        const n = isMap(r.obj[f]) ? r.obj[f] as VMap : {};
+        for (const k of Object.keys(o)) m[k] = o[k]!;
+        for (const k of Object.keys(n)) m[k] = n[k]!;
+        r.obj[f] = m;
+      }
+    }
+  }
+  r.prevIds = old.prevIds;
+  r.prefixes = old.prefixes;
+  r.suffixes = old.suffixes;
+  if (old.generator && r.generator) r.generator = { behavior: r.generator.behavior, needsHash: r.generator.needsHash && old.generator.needsHash };
+  acc.resources[acc.resources.indexOf(old)] = r;
+}
+
+function patchText(ldr: Loader, entry: VMap | string, field: string): { text: string; file: string } {
+  if (typeof entry === "string") {
+    // patchesStrategicMerge: a file path or an inline patch
+    if (!entry.includes("\n") && ldr.fs.isFile(joinPath(ldr.root, entry))) {
+      return { text: decode(ldr.read(entry, field)), file: joinPath(ldr.root, entry) };
+    }
+    return { text: entry, file: ldr.kfile };
+  }
+  if (typeof entry.path === "string") {
+    return { text: decode(ldr.read(entry.path, field)), file: joinPath(ldr.root, entry.path) };
+  }
+  if (typeof entry.patch === "string") return { text: entry.patch, file: ldr.kfile };
+  throw new KustomizeError(`${field}: must specify a patch file path or an inline patch`, { file: ldr.kfile, path: field });
+}
+
+function applySmpTo(acc: Acc, targets: Set<Resource>, patch: VMap, opts: { allowNameChange?: boolean; allowKindChange?: boolean }): void {
+  const out: Resource[] = [];
+  for (const r of acc.resources) {
+    if (!targets.has(r)) {
+      out.push(r);
+      continue;
+    }
+    const name = r.name, ns = r.namespace, kind = r.kind;
+    if (opts.allowNameChange || opts.allowKindChange) r.storePreviousId();
+    const p = clone(patch);
+    p.apiVersion = r.obj.apiVersion ?? null;
+    p.kind = typeof patch.kind === "string" ? patch.kind : kind;
+    const res = applySmp(r.obj, p);
+    if (res === null || Object.keys(res).length === 0) continue;
+    r.obj = res;
+    if (!opts.allowKindChange) r.obj.kind = kind;
+    if (!opts.allowNameChange) r.setName(name);
+    if (ns) r.setNamespace(ns);
+    else if (isMap(r.obj.metadata)) delete r.obj.metadata.namespace;
+    out.push(r);
+  }
+  acc.resources = out;
+}
+
+function patchById(acc: Acc, patch: VMap, kfile: string, field: string): Set<Resource> {
+  const g = { ...parseApi(patch), kind: typeof patch.kind === "string" ? patch.kind : "" };
+  const md = isMap(patch.metadata) ? patch.metadata : Object.create(null) as VMap;
+  const id = { ...g, name: typeof md.name === "string" ? md.name : "", namespace: typeof md.namespace === "string" ? md.namespace : "" };
+  const m = acc.resources.filter((r) => r.allIds().some((i) => idEquals(i, id)));
+  if (m.length !== 1) {
+    throw new KustomizeError(
+      m.length === 0
+        ? `no resource matches strategic merge patch "${idString(id)}": no matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`
+        : `multiple matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`,
+      { file: kfile, path: field },
+    );
+  }
+  return new Set(m);
+}
+
+function parseApi(v: VMap): { group: string; version: string } {
+  const a = typeof v.apiVersion === "string" ? v.apiVersion : "";
+  const i = a.indexOf("/");
+  return i < 0 ? { group: "", version: a } : { group: a.slice(0, i), version: a.slice(i + 1) };
+}
+
+function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc): void {
+  const cfg = acc.config;
+  // patchesStrategicMerge
+  if (Array.isArray(k.patchesStrategicMerge)) {
+    k.patchesStrategicMerge.forEach((e, i) => {
+      const field = `patchesStrategicMerge[${i}]`;
+      if (typeof e !== "string") throw new KustomizeError(`${field} must be a string`, { file: kfile, path: field });
+      const { text, file } = patchText(ldr, e, field);
+      for (const d of parseYamlDocs(text, file)) {
+        if (!isMap(d.value)) throw new KustomizeError(`${field}: a strategic merge patch must be a map`, { file });
+        applySmpTo(acc, patchById(acc, d.value, kfile, field), d.value, {});
+      }
+    });
+  }
+  // patches
+  if (Array.isArray(k.patches)) {
+    k.patches.forEach((e, i) => {
+      const field = `patches[${i}]`;
+      if (!isMap(e)) throw new KustomizeError(`${field} must be a map`, { file: kfile, path: field });
+      const { text, file } = patchText(ldr, e, field);
+      const target = toSelector(e.target, `${field}.target`, kfile);
+      const o = isMap(e.options) ? e.options : Object.create(null) as VMap;
+      const opts = { allowNameChange: o.allowNameChange === true, allowKindChange: o.allowKindChange === true };
+      const docs = parseYamlDocs(text, file);
+      if (docs.length === 1 && Array.isArray(docs[0]!.value)) {
+        if (!target) throw new KustomizeError(`${field}: a JSON 6902 patch needs a target`, { file: kfile, path: field });
+        applyJsonTo(acc, selectResources(acc.resources, target), toOps(docs[0]!.value, file));
+        return;
+      }
+      for (const d of docs) {
+        if (!isMap(d.value)) throw new KustomizeError(`${field}: unable to parse patch`, { file });
+        const set = target ? new Set(selectResources(acc.resources, target)) : patchById(acc, d.value, kfile, field);
+        applySmpTo(acc, set, d.value, opts);
+      }
+    });
+  }
+  // namespace
+  if (typeof k.namespace === "string" && k.namespace !== "") {
+    namespaceTransform(acc.resources, k.namespace, cfg.namespace);
+  }
+  if (typeof k.namePrefix === "string" && k.namePrefix !== "") {
+    prefixSuffixTransform(acc.resources, k.namePrefix, cfg.namePrefix, false);
+  }
+  if (typeof k.nameSuffix === "string" && k.nameSuffix !== "") {
+    prefixSuffixTransform(acc.resources, k.nameSuffix, cfg.nameSuffix, true);
+  }
+  // labels
+  if (Array.isArray(k.labels)) {
+    k.labels.forEach((l, i) => {
+      if (!isMap(l)) return;
+      const pairs = stringMapOf(l.pairs, `labels[${i}].pairs`, kfile);
+      let fss: FieldSpec[] = Array.isArray(l.fields) ? l.fields.map((f) => toFieldSpec(f, kfile)) : [];
+      if (l.includeSelectors === true) fss = mergeSpecs(fss, cfg.commonLabels);
+      else {
+        if (l.includeTemplates === true) fss = mergeSpecs(fss, cfg.templateLabels);
+        fss = mergeSpecs(fss, [{ path: "metadata/labels", create: true }]);
+      }
+      setMapEntries(acc.resources, pairs, fss, "labels");
+    });
+  }
+  if (k.commonLabels !== undefined && k.commonLabels !== null) {
+    setMapEntries(acc.resources, stringMapOf(k.commonLabels, "commonLabels", kfile), cfg.commonLabels, "commonLabels");
+  }
+  if (k.commonAnnotations !== undefined && k.commonAnnotations !== null) {
+    setMapEntries(acc.resources, stringMapOf(k.commonAnnotations, "commonAnnotations", kfile), cfg.commonAnnotations, "commonAnnotations");
+  }
+  // patchesJson6902
+  if (Array.isArray(k.patchesJson6902)) {
+    k.patchesJson6902.forEach((e, i) => {
+      const field = `patchesJson6902[${i}]`;
+      if (!isMap(e)) throw new KustomizeError(`${field} must be a map`, { file: kfile, path: field });
+      const target = toSelector(e.target, `${field}.target`, kfile);
+      if (!target) throw new KustomizeError(`${field}: must specify a target`, { file: kfile, path: field });
+      const { text, file } = patchText(ldr, e, field);
+      const docs = parseYamlDocs(text, file);
+      const ops = docs[0]?.value ?? [];
+      const exact: Selector = { ...target };
+      applyJsonTo(acc, selectResources(acc.resources, exact), toOps(ops, file));
+    });
+  }
+  // replicas
+  if (Array.isArray(k.replicas)) {
+    for (const r of k.replicas) {
+      if (!isMap(r) || typeof r.name !== "string") continue;
+      replicasTransform(acc.resources, r.name, r.count ?? 0n, cfg.replicas);
+    }
+  }
+  // images
+  for (const f of ["images", "imageTags"]) {
+    const list = k[f];
+    if (!Array.isArray(list)) continue;
+    for (const im of list) {
+      if (!isMap(im) || typeof im.name !== "string") continue;
+      const spec = { name: im.name } as { name: string; newName?: string; newTag?: string; digest?: string };
+      if (im.newName !== undefined && im.newName !== null) spec.newName = scalarText(im.newName)!;
+      if (im.newTag !== undefined && im.newTag !== null) spec.newTag = scalarText(im.newTag)!;
+      if (im.digest !== undefined && im.digest !== null) spec.digest = scalarText(im.digest)!;
+      imagesTransform(acc.resources, spec, cfg.images);
+    }
+  }
+  // replacements
+  if (Array.isArray(k.replacements)) {
+    const reps: Value[] = [];
+    for (const r of k.replacements) {
+      if (isMap(r) && typeof r.path === "string") {
+        for (const d of parseYamlDocs(decode(ldr.read(r.path, "replacements")), r.path)) {
+          if (Array.isArray(d.value)) reps.push(...d.value);
+          else reps.push(d.value);
+        }
+      } else reps.push(r);
+    }
+    applyReplacements(acc.resources, reps, kfile);
+  }
+  void ctx;
+}
+
+function applyJsonTo(acc: Acc, targets: Resource[], ops: ReturnType<typeof toOps>): void {
+  for (const r of targets) {
+    const res = applyJson6902(r.obj, ops);
+    if (!isMap(res)) throw new KustomizeError("JSON patch produced a non-map resource");
+    r.obj = res;
+  }
+}
+
+const LEGACY_FIRST = [
+  "Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount", "PodSecurityPolicy",
+  "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret", "Endpoints", "Service",
+  "LimitRange", "PriorityClass", "PersistentVolume", "PersistentVolumeClaim", "Deployment", "StatefulSet", "CronJob",
+  "PodDisruptionBudget",
+];
+const LEGACY_LAST = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+
+export function legacySort(list: Resource[], first = LEGACY_FIRST, last = LEGACY_LAST): Resource[] {
+  const order = new Map<string, number>();
+  first.forEach((k, i) => order.set(k, -first.length + i));
+  last.forEach((k, i) => order.set(k, 1 + i));
+  const gs = (g: { group: string; version: string; kind: string }) =>
+    `${g.group || "~G"}_${g.version || "~V"}_${g.kind || "~K"}`;
+  const cmp = (a: Resource, b: Resource): number => {
+    const ga = a.gvk(), gb = b.gvk();
+    if (ga.group !== gb.group || ga.version !== gb.version || ga.kind !== gb.kind) {
+      const ia = order.get(ga.kind) ?? 0, ib = order.get(gb.kind) ?? 0;
+      if (ia !== ib) return ia - ib;
+      const sa = gs(ga), sb = gs(gb);
+      if (ga.kind === "Namespace" && gb.kind === "Namespace" && (ga.group === "" || gb.group === "")) {
+        return sa > sb ? -1 : sa < sb ? 1 : 0;
+      }
+      return sa < sb ? -1 : sa > sb ? 1 : 0;
+    }
+    const ida = a.curId(), idb = b.curId();
+    const s = (id: typeof ida) => `${gvkStr(id)}|${id.namespace || "~X"}|${id.name || "~N"}`;
+    const x = s(ida), y = s(idb);
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  return [...list].sort(cmp);
+}
+
+function gvkStr(g: { group: string; version: string; kind: string }): string {
+  return `${g.kind || "[noKind]"}.${g.version || "[noVer]"}.${g.group || "[noGrp]"}`;
+}
+
+/** Build the kustomization in `dir` and return the YAML stream `kustomize build` prints. */
+export function kustomizeBuild(dir: string, options: BuildOptions = {}): string {
+  const fs = options.fs ?? denoFs();
+  const root = normalizePath(dir.startsWith("/") ? dir : joinPath(Deno.cwd(), dir));
+  if (!fs.isDir(root)) {
+    throw new KustomizeError(`must build at directory: not a valid directory: '${dir}'`, { file: dir });
+  }
+  const ctx: Ctx = { fs, warn: options.onWarning ?? (() => {}), visiting: [] };
+  const acc: Acc = { resources: [], config: defaultConfig(), vars: [] };
+  accumulateDir(ctx, root, acc, false);
+  // hash suffixes
+  for (const r of acc.resources) {
+    if (r.generator?.needsHash) {
+      const h = nameHash(r.obj);
+      r.storePreviousId();
+      r.setName(`${r.name}-${h}`);
+    }
+  }
+  fixNameReferences(acc.resources, acc.config.nameReference);
+  resolveVars(acc.resources, acc.vars, acc.config.varReference);
+  let list = acc.resources.filter((r) => {
+    const a = getPath(r.obj, ["metadata", "annotations", "config.kubernetes.io/local-config"]);
+    return a !== "true";
+  });
+  let order = options.reorder;
+  if (order === undefined) {
+    const so = ctx.sortOptions;
+    order = isMap(so) && so.order === "fifo" ? "none" : "legacy";
+    if (isMap(so) && so.order === "legacy" && isMap(so.legacySortOptions)) {
+      const l = so.legacySortOptions;
+      const f = Array.isArray(l.orderFirst) ? l.orderFirst.map(String) : LEGACY_FIRST;
+      const la = Array.isArray(l.orderLast) ? l.orderLast.map(String) : LEGACY_LAST;
+      list = legacySort(list, f, la);
+      order = "none";
+    }
+  }
+  if (order === "legacy") list = legacySort(list);
+  for (const r of list) cleanMetadata(r.obj);
+  return emitYamlStream(list.map((r) => r.obj));
+}
+
+function cleanMetadata(obj: VMap): void {
+  const md = obj.metadata;
+  if (!isMap(md)) return;
+  const an = md.annotations;
+  if (isMap(an)) {
+    for (const k of Object.keys(an)) {
+      if (
+        k.startsWith("internal.config.kubernetes.io/") || k === "config.kubernetes.io/origin" ||
+        k.startsWith("config.kubernetes.io/previous") || k === "alpha.config.kubernetes.io/transformations"
+      ) delete an[k];
+    }
+    if (Object.keys(an).length === 0) delete md.annotations;
+  }
+}
+
+export { basename, dirname, isClusterScoped };

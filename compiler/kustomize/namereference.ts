@@ -1,0 +1,125 @@
+/** Name-reference fix-up (kustomize api/filters/nameref): references follow renamed resources. */
+import { KustomizeError } from "./errors.ts";
+import { type NameBackRef, specSelects, walkFieldSpec } from "./fieldspec.ts";
+import { effectiveNs, gvkSelected, idString, isClusterScoped, type Resource } from "./resource.ts";
+import { isMap, type Value, type VMap } from "./value.ts";
+
+function sameEnding(a: string[], b: string[]): boolean {
+  // utils.SameEndingSubSlice
+  if (a.length === 0 || b.length === 0) return a.length === 0 && b.length === 0 ? true : false;
+  const n = Math.min(a.length, b.length);
+  for (let i = 1; i <= n; i++) if (a[a.length - i] !== b[b.length - i]) return false;
+  return true;
+}
+
+function psEquals(r: Resource, o: Resource, allowEmpty: boolean): boolean {
+  if (allowEmpty) {
+    const pe = r.prefixes.length === 0 || o.prefixes.length === 0;
+    const se = r.suffixes.length === 0 || o.suffixes.length === 0;
+    return (pe || sameEnding(r.prefixes, o.prefixes)) && (se || sameEnding(r.suffixes, o.suffixes));
+  }
+  return sameEnding(r.prefixes, o.prefixes) && sameEnding(r.suffixes, o.suffixes);
+}
+
+function candidatesFor(all: Resource[], referrer: Resource): Resource[] {
+  const rid = referrer.curId();
+  if (isClusterScoped(rid)) return all;
+  const rbNs = new Set<string>();
+  if (referrer.kind === "RoleBinding" && Array.isArray(referrer.obj.subjects)) {
+    for (const s of referrer.obj.subjects) {
+      if (isMap(s) && s.namespace !== undefined && s.kind === "ServiceAccount") {
+        if (typeof s.namespace !== "string") {
+          throw new KustomizeError(`Invalid Input: namespace is blank for resource "${idString(rid)}"`);
+        }
+        rbNs.add(s.namespace);
+      }
+    }
+  }
+  return all.filter((t) => {
+    const id = t.curId();
+    if (isClusterScoped(id)) return true;
+    if (effectiveNs(id) === effectiveNs(rid)) return true;
+    return rbNs.has(t.namespace);
+  });
+}
+
+export function fixNameReferences(all: Resource[], backRefs: NameBackRef[]): void {
+  for (const referrer of all) {
+    let cands: Resource[] | undefined;
+    const orgId = referrer.orgId();
+    for (const br of backRefs) {
+      for (const fs of br.fieldSpecs) {
+        if (!specSelects(fs, orgId)) continue;
+        if (!specSelects(fs, referrer.gvk())) continue;
+        cands ??= candidatesFor(all, referrer);
+        const c = cands;
+        const select = (oldName: string, list: Resource[], identical: (rs: Resource[]) => boolean) => {
+          let l = list.filter((r) => r.prevIds.some((id) => id.name === oldName));
+          l = l.filter((r) => r.prevIds.some((id) => gvkSelected(id, br.gvk)));
+          if (fs.path.endsWith("roleRef/name")) {
+            const rr = referrer.obj.roleRef;
+            if (isMap(rr) && typeof rr.kind === "string" && rr.apiGroup !== undefined) {
+              const sel = { group: String(rr.apiGroup ?? ""), kind: rr.kind };
+              l = l.filter((r) => r.prevIds.some((id) => gvkSelected(id, sel)));
+            }
+          }
+          const rid = referrer.curId();
+          if (!isClusterScoped(rid)) {
+            l = l.filter((r) => {
+              const id = r.curId();
+              return isClusterScoped(id) || r.kind === "ServiceAccount" || effectiveNs(id) === effectiveNs(rid);
+            });
+          }
+          if (l.length === 1) return l[0];
+          l = l.filter((r) => psEquals(r, referrer, true));
+          if (l.length > 1) l = l.filter((r) => psEquals(r, referrer, false));
+          if (l.length === 1) return l[0];
+          if (l.length === 0) return undefined;
+          if (identical(l)) return l[0];
+          throw new KustomizeError(
+            `found multiple possible referrals: ${l.map((r) => idString(r.curId())).join(", ")}`,
+          );
+        };
+        const namesSame = (rs: Resource[]) => rs.every((r) => r.name === rs[0]!.name);
+        const namesNsSame = (rs: Resource[]) =>
+          rs.every((r) => r.name === rs[0]!.name && r.namespace === rs[0]!.namespace);
+        const setScalar = (holder: VMap | Value[], key: string | number, v: Value) => {
+          if (typeof v !== "string") return;
+          const ref = select(v, c, namesSame);
+          if (!ref) return;
+          ref.refBy.push(idString(referrer.curId()));
+          if (ref.name !== v) (holder as Record<string | number, Value>)[key] = ref.name;
+        };
+        const setMapping = (m: VMap) => {
+          if (typeof m.name !== "string") {
+            if (m.name === undefined) throw new KustomizeError("path config error; no 'name' field in node");
+            return;
+          }
+          let list = c;
+          if (m.namespace !== undefined) {
+            const ns = String(m.namespace);
+            const byOrg = c.filter((r) => r.orgId().namespace === ns);
+            list = byOrg.length > 0 ? byOrg : c.filter((r) => r.namespace === ns);
+          }
+          const ref = select(m.name, list, namesNsSame);
+          if (!ref) return;
+          ref.refBy.push(idString(referrer.curId()));
+          if (ref.name === m.name && ref.namespace === "") return;
+          m.name = ref.name;
+          if (ref.namespace !== "") m.namespace = ref.namespace;
+        };
+        walkFieldSpec(referrer.obj, { ...fs, create: false }, "none", (s) => {
+          const v = s.value;
+          if (v === undefined || v === null) return;
+          if (Array.isArray(v)) {
+            v.forEach((x, i) => {
+              if (isMap(x)) setMapping(x);
+              else setScalar(v, i, x);
+            });
+          } else if (isMap(v)) setMapping(v);
+          else setScalar(s.holder, s.key, v);
+        });
+      }
+    }
+  }
+}
