@@ -14,7 +14,7 @@ import { assert, assertEquals, assertStringIncludes } from "../../shared/testing
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { decryptAgeArmored, parseAgeIdentities, wrapDataKey } from "./age.ts";
 import { decryptSopsFile } from "./decrypt.ts";
-import { encryptSopsDocument, encryptSopsText } from "./encrypt.ts";
+import { encryptSopsDocument, encryptSopsText, planReencryption } from "./encrypt.ts";
 import { formatFromPath, type SopsFormat } from "./format.ts";
 import { GOLDEN_SOPS } from "./testing.ts";
 
@@ -147,6 +147,69 @@ Deno.test({ name: "oracle: our files decrypt with real sops -d", ignore: skip },
       assertEquals(parseOut(format, out), want);
     });
   }
+  await t.step("tricky strings (quoting, block scalars) in plain and encrypted parts", async () => {
+    const tricky = [
+      " leading",
+      "trailing ",
+      "a: b",
+      "#hash",
+      "x #y",
+      "- dash",
+      "multi\nline\n",
+      "multi\nline no end",
+      "  indented\nblock\n",
+      "trailing space \nline\n",
+      "tab\tchar",
+      "ünïcödé ✓",
+      "nul\u0000byte",
+      "'quote'",
+      '"dq"',
+      "@at",
+      "`tick",
+      "*star",
+      "&amp",
+      "!bang",
+      "%pct",
+      "{brace}",
+      "[br]",
+      "null",
+      "~",
+      "0777",
+      "0x1F",
+      "1e3",
+      "1_000",
+      ".5",
+      "2024-01-01",
+      "2024-01-01T00:00:00Z",
+      "yes",
+      "on",
+      "True",
+      "=",
+      "",
+      " ",
+      "\n",
+      "a\r\nb",
+      "\u00a0nbsp",
+      "very long ".repeat(30),
+    ];
+    const labels: Record<string, string> = {};
+    const data: Record<string, string> = {};
+    tricky.forEach((v, i) => {
+      labels[`l${i}`] = v;
+      data[`k${i}`] = v;
+    });
+    const doc = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "t", annotations: labels },
+      stringData: data,
+    };
+    for (const format of ["yaml", "json"] as const) {
+      const text = await encryptSopsDocument(doc, { recipients: [recipient], format });
+      const out = await sopsDecrypt(`tricky.${format}`, text);
+      assertEquals(parseOut(format, out), format === "yaml" ? [doc] : doc);
+    }
+  });
   await t.step("mac_only_encrypted + encrypted_regex", async () => {
     const text = await encryptSopsDocument(typed, {
       recipients: [recipient],
@@ -192,7 +255,7 @@ Deno.test({ name: "oracle: files written by real sops -e decrypt with ours", ign
       { key: "value", map: { inner: "secret" }, list: ["a", "b"] },
     ],
     ["stream.yaml", "a: 1\n---\nb: 2.5\n", [], [{ a: 1 }, { b: 2.5 }]],
-    ["ts.yaml", "when: 2024-01-02T03:04:05Z\nday: 2024-01-02\nn: 0x1F\n", [], null],
+    ["ts.yaml", "when: 2024-01-02T03:04:05Z\nday: 2024-01-02\nn: 0x1F\no: 0777\nf: 1e3\n", [], null],
   ];
   for (const [name, plain, extra, want] of cases) {
     await t.step(name, async () => {
@@ -213,6 +276,21 @@ Deno.test({ name: "oracle: files written by real sops -e decrypt with ours", ign
       }
     });
   }
+});
+
+Deno.test({
+  name: "oracle: re-encryption keeps sops files untouched and stays readable by sops",
+  ignore: skip,
+}, async () => {
+  const plain = YAML.stringify(k8sSecret);
+  const theirs = await sopsEncrypt("keep.yaml", plain, ["--encrypted-regex", "^(data|stringData)$"]);
+  const opts = { recipients: [recipient] };
+  const same = await planReencryption(theirs, structuredClone(k8sSecret), ids, opts);
+  assertEquals([same.changed, same.text === theirs], [false, true]);
+  const changed = { ...k8sSecret, stringData: { ...k8sSecret.stringData, token: "rotated" } };
+  const next = await planReencryption(theirs, changed, ids, opts);
+  assert(next.changed);
+  assertEquals(parseOut("yaml", await sopsDecrypt("keep2.yaml", next.text)), [changed]);
 });
 
 async function ageCli(): Promise<string> {
