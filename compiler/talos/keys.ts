@@ -1,0 +1,276 @@
+/**
+ * Key pairs and signatures for the Talos CAs, driven by an injectable random source so a seeded
+ * source yields byte-identical output: ECDSA P-256 (SEC1 "EC PRIVATE KEY"), Ed25519 (PKCS#8 under
+ * "ED25519 PRIVATE KEY", as Talos writes it) and RSA (PKCS#1 "RSA PRIVATE KEY").
+ */
+import * as ed from "@noble/ed25519";
+import {
+  bigintToBytes,
+  bitString,
+  bytesToBigint,
+  concat,
+  explicit,
+  integer,
+  nullValue,
+  octetString,
+  oid,
+  pem,
+  seq,
+} from "./der.ts";
+
+/** The part of shared/rand.ts RandomSource the key generators need. */
+export interface ByteSource {
+  bytes(n: number): Uint8Array;
+}
+
+export interface KeyPair {
+  /** AlgorithmIdentifier for certificate signatures made with this key. */
+  signatureAlgorithm: Uint8Array;
+  /** SubjectPublicKeyInfo DER. */
+  spki: Uint8Array;
+  /** Private key PEM as Talos writes it. */
+  privateKeyPem: string;
+  sign(data: Uint8Array): Promise<Uint8Array>;
+}
+
+export const OID = {
+  ecPublicKey: "1.2.840.10045.2.1",
+  prime256v1: "1.2.840.10045.3.1.7",
+  ecdsaWithSHA256: "1.2.840.10045.4.3.2",
+  ed25519: "1.3.101.112",
+  rsaEncryption: "1.2.840.113549.1.1.1",
+  sha256WithRSA: "1.2.840.113549.1.1.11",
+};
+
+async function sha256(data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", data as BufferSource));
+}
+
+function mod(a: bigint, m: bigint): bigint {
+  const r = a % m;
+  return r < 0n ? r + m : r;
+}
+
+export function modPow(b: bigint, e: bigint, m: bigint): bigint {
+  let r = 1n;
+  b = mod(b, m);
+  while (e > 0n) {
+    if (e & 1n) r = (r * b) % m;
+    b = (b * b) % m;
+    e >>= 1n;
+  }
+  return r;
+}
+
+export function modInv(a: bigint, m: bigint): bigint {
+  let [oldR, r] = [mod(a, m), m];
+  let [oldS, s] = [1n, 0n];
+  while (r !== 0n) {
+    const q = oldR / r;
+    [oldR, r] = [r, oldR - q * r];
+    [oldS, s] = [s, oldS - q * s];
+  }
+  if (oldR !== 1n) throw new Error("not invertible");
+  return mod(oldS, m);
+}
+
+/** A uniform integer in [1, max) from the byte source (rejection sampling). */
+function randomBelow(src: ByteSource, max: bigint): bigint {
+  const len = Math.ceil(max.toString(16).length / 2);
+  for (;;) {
+    const v = bytesToBigint(src.bytes(len));
+    if (v > 0n && v < max) return v;
+  }
+}
+
+// ---- P-256 ----
+const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
+const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const A = P - 3n;
+const GX = 0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n;
+const GY = 0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n;
+type Pt = { x: bigint; y: bigint } | null;
+
+function ptAdd(p: Pt, q: Pt): Pt {
+  if (!p) return q;
+  if (!q) return p;
+  if (p.x === q.x) {
+    if (mod(p.y + q.y, P) === 0n) return null;
+    const l = mod((3n * p.x * p.x + A) * modInv(2n * p.y, P), P);
+    const x = mod(l * l - 2n * p.x, P);
+    return { x, y: mod(l * (p.x - x) - p.y, P) };
+  }
+  const l = mod((q.y - p.y) * modInv(q.x - p.x, P), P);
+  const x = mod(l * l - p.x - q.x, P);
+  return { x, y: mod(l * (p.x - x) - p.y, P) };
+}
+
+function ptMul(k: bigint, p: Pt): Pt {
+  let r: Pt = null;
+  let a = p;
+  while (k > 0n) {
+    if (k & 1n) r = ptAdd(r, a);
+    a = ptAdd(a, a);
+    k >>= 1n;
+  }
+  return r;
+}
+
+export function generateP256(src: ByteSource): KeyPair {
+  const d = randomBelow(src, N);
+  const Q = ptMul(d, { x: GX, y: GY })!;
+  const pub = concat([Uint8Array.of(4), bigintToBytes(Q.x, 32), bigintToBytes(Q.y, 32)]);
+  const algId = seq(oid(OID.ecPublicKey), oid(OID.prime256v1));
+  const sec1 = seq(
+    integer(1),
+    octetString(bigintToBytes(d, 32)),
+    explicit(0, oid(OID.prime256v1)),
+    explicit(1, bitString(pub)),
+  );
+  return {
+    signatureAlgorithm: seq(oid(OID.ecdsaWithSHA256)),
+    spki: seq(algId, bitString(pub)),
+    privateKeyPem: pem("EC PRIVATE KEY", sec1),
+    async sign(data) {
+      const e = bytesToBigint(await sha256(data));
+      for (;;) {
+        const k = randomBelow(src, N);
+        const R = ptMul(k, { x: GX, y: GY })!;
+        const r = mod(R.x, N);
+        if (r === 0n) continue;
+        const s = mod(modInv(k, N) * (e + r * d), N);
+        if (s === 0n) continue;
+        return seq(integer(r), integer(s));
+      }
+    },
+  };
+}
+
+// ---- Ed25519 ----
+export async function generateEd25519(src: ByteSource): Promise<KeyPair> {
+  const seed = src.bytes(32);
+  const pub = await ed.getPublicKeyAsync(seed);
+  const pkcs8 = seq(integer(0), seq(oid(OID.ed25519)), octetString(octetString(seed)));
+  return {
+    signatureAlgorithm: seq(oid(OID.ed25519)),
+    spki: seq(seq(oid(OID.ed25519)), bitString(pub)),
+    privateKeyPem: pem("ED25519 PRIVATE KEY", pkcs8),
+    sign: (data) => ed.signAsync(data, seed),
+  };
+}
+
+// ---- RSA ----
+const SMALL_PRIMES: bigint[] = (() => {
+  const out: bigint[] = [];
+  for (let n = 3; out.length < 400; n += 2) {
+    if (out.every((p) => n % Number(p) !== 0)) out.push(BigInt(n));
+  }
+  return out;
+})();
+
+function isProbablePrime(n: bigint, src: ByteSource, rounds = 24): boolean {
+  for (const p of SMALL_PRIMES) {
+    if (n === p) return true;
+    if (n % p === 0n) return false;
+  }
+  let d = n - 1n, s = 0;
+  while ((d & 1n) === 0n) {
+    d >>= 1n;
+    s++;
+  }
+  outer: for (let i = 0; i < rounds; i++) {
+    const a = 2n + randomBelow(src, n - 3n);
+    let x = modPow(a, d, n);
+    if (x === 1n || x === n - 1n) continue;
+    for (let r = 1; r < s; r++) {
+      x = (x * x) % n;
+      if (x === n - 1n) continue outer;
+    }
+    return false;
+  }
+  return true;
+}
+
+function randomPrime(src: ByteSource, bits: number): bigint {
+  for (;;) {
+    const b = src.bytes(bits / 8);
+    b[0]! |= 0xc0; // top two bits set: the product has exactly 2*bits bits
+    b[b.length - 1]! |= 1;
+    const start = bytesToBigint(b);
+    for (let delta = 0n; delta < 20000n; delta += 2n) {
+      const c = start + delta;
+      if (mod(c - 1n, 65537n) === 0n) continue;
+      if (isProbablePrime(c, src)) return c;
+    }
+  }
+}
+
+/** RSA key (e = 65537) with primes found from the byte source. */
+export function generateRsa(src: ByteSource, bits = 4096): KeyPair & { pkcs1: Uint8Array } {
+  const e = 65537n;
+  for (;;) {
+    const p = randomPrime(src, bits / 2);
+    const q = randomPrime(src, bits / 2);
+    if (p === q) continue;
+    const n = p * q;
+    const phi = (p - 1n) * (q - 1n);
+    let d: bigint;
+    try {
+      d = modInv(e, phi);
+    } catch {
+      continue;
+    }
+    const pkcs1 = seq(
+      integer(0),
+      integer(n),
+      integer(e),
+      integer(d),
+      integer(p),
+      integer(q),
+      integer(d % (p - 1n)),
+      integer(d % (q - 1n)),
+      integer(modInv(q, p)),
+    );
+    const pubKey = seq(integer(n), integer(e));
+    return {
+      pkcs1,
+      signatureAlgorithm: seq(oid(OID.sha256WithRSA), nullValue()),
+      spki: seq(seq(oid(OID.rsaEncryption), nullValue()), bitString(pubKey)),
+      privateKeyPem: pem("RSA PRIVATE KEY", pkcs1),
+      async sign(data) {
+        // PKCS#1 v1.5 with SHA-256
+        const digestInfo = concat([
+          Uint8Array.from([
+            0x30,
+            0x31,
+            0x30,
+            0x0d,
+            0x06,
+            0x09,
+            0x60,
+            0x86,
+            0x48,
+            0x01,
+            0x65,
+            0x03,
+            0x04,
+            0x02,
+            0x01,
+            0x05,
+            0x00,
+            0x04,
+            0x20,
+          ]),
+          await sha256(data),
+        ]);
+        const k = bits / 8;
+        const em = new Uint8Array(k).fill(0xff);
+        em[0] = 0;
+        em[1] = 1;
+        em[k - digestInfo.length - 1] = 0;
+        em.set(digestInfo, k - digestInfo.length);
+        return bigintToBytes(modPow(bytesToBigint(em), d, n), k);
+      },
+    };
+  }
+}
