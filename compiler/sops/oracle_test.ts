@@ -11,11 +11,12 @@
  */
 import YAML from "yaml";
 import { assert, assertEquals, assertStringIncludes } from "../../shared/testing/asserts.ts";
-import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { generateHybridIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
 import { decryptAgeArmored, parseAgeIdentities, wrapDataKey } from "./age.ts";
 import { decryptSopsFile } from "./decrypt.ts";
 import { encryptSopsDocument, encryptSopsText, planReencryption } from "./encrypt.ts";
 import { formatFromPath, type SopsFormat } from "./format.ts";
+import { loadSopsConfig, resolveRecipients } from "./config.ts";
 import { GOLDEN_SOPS } from "./testing.ts";
 
 const skip = Deno.env.get("SEAM_SKIP_ORACLES") === "1";
@@ -291,6 +292,52 @@ Deno.test({
   const next = await planReencryption(theirs, changed, ids, opts);
   assert(next.changed);
   assertEquals(parseOut("yaml", await sopsDecrypt("keep2.yaml", next.text)), [changed]);
+});
+
+Deno.test(
+  { name: "oracle: .sops.yaml rules (path_regex, key_groups) agree with sops", ignore: skip },
+  async () => {
+    const other = await identityToRecipient(await generateX25519Identity());
+    const dir = `${tmp}/cfg`;
+    await Deno.mkdir(`${dir}/secrets`, { recursive: true });
+    const conf =
+      `creation_rules:\n  - path_regex: secrets/.*\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n` +
+      `    key_groups:\n      - age:\n          - ${recipient}\n          - ${other}\n  - age: ${other}\n`;
+    await Deno.writeTextFile(`${dir}/.sops.yaml`, conf);
+    const config = await loadSopsConfig({ cwd: `${dir}/secrets` });
+    const path = `${dir}/secrets/s.yaml`;
+    await Deno.writeTextFile(path, YAML.stringify(k8sSecret));
+    const r = await run(await sops(), ["--config", `${dir}/.sops.yaml`, "--encrypt", path], { env: sopsEnv });
+    assertEquals(r.code, 0, r.stderr);
+    const got = await decryptSopsFile(r.stdout, "yaml", ids);
+    assertEquals(got.data, k8sSecret);
+    assertEquals(
+      [...got.metadata.age, ...got.metadata.keyGroups.flat()].map((k) => k.recipient).sort(),
+      [recipient, other].sort(),
+    );
+    const mine = resolveRecipients({ env: () => undefined, config, filePath: path });
+    assertEquals([...mine.recipients].sort(), [recipient, other].sort());
+    assertEquals(mine.rule?.rules, got.metadata.rules);
+    const elsewhere = resolveRecipients({ env: () => undefined, config, filePath: `${dir}/other.json` });
+    assertEquals(elsewhere.recipients, [other]);
+  },
+);
+
+Deno.test({ name: "oracle: post-quantum recipient written by us, read by sops", ignore: skip }, async () => {
+  const pqSecret = await generateHybridIdentity();
+  const pq = await identityToRecipient(pqSecret);
+  const text = await encryptSopsDocument(k8sSecret, { recipients: [pq, recipient] });
+  assertStringIncludes(text, `recipient: ${pq}`);
+  const pqKeyFile = `${tmp}/pq.txt`;
+  await Deno.writeTextFile(pqKeyFile, pqSecret + "\n");
+  const path = `${tmp}/pq.yaml`;
+  await Deno.writeTextFile(path, text);
+  const r = await run(await sops(), ["--decrypt", path], {
+    env: { ...sopsEnv, SOPS_AGE_KEY_FILE: pqKeyFile },
+  });
+  assertEquals(r.code, 0, r.stderr);
+  assertEquals(parseOut("yaml", r.stdout), [k8sSecret]);
+  assertEquals((await decryptSopsFile(text, "yaml", parseAgeIdentities(pqSecret))).data, k8sSecret);
 });
 
 async function ageCli(): Promise<string> {
