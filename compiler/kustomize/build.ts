@@ -227,6 +227,23 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): voi
       if (!Array.isArray(list)) throw new KustomizeError(`${field} must be a list`, { file: kfile, path: field });
       list.forEach((entry, i) => absorb(acc, generate(kind, entry, i, gopts, gctx), kfile, `${field}[${i}]`));
     }
+    for (const cfg of pluginConfigs(ldr, k, "generators")) {
+      const kind = typeof cfg.kind === "string" ? cfg.kind : "";
+      if (kind !== "ConfigMapGenerator" && kind !== "SecretGenerator") {
+        throw new KustomizeError(`generators: unsupported generator plugin '${kind}' (only builtin ConfigMapGenerator and SecretGenerator)`, { file: kfile, path: "generators" });
+      }
+      const entry = clone(cfg);
+      const md = isMap(cfg.metadata) ? cfg.metadata : Object.create(null) as VMap;
+      entry.name = md.name ?? null;
+      if (md.namespace !== undefined) entry.namespace = md.namespace;
+      if (isMap(cfg.labels) || isMap(cfg.annotations)) {
+        const o = isMap(entry.options) ? entry.options : Object.create(null) as VMap;
+        if (isMap(cfg.labels)) o.labels = cfg.labels;
+        if (isMap(cfg.annotations)) o.annotations = cfg.annotations;
+        entry.options = o;
+      }
+      absorb(acc, generate(kind === "ConfigMapGenerator" ? "ConfigMap" : "Secret", entry, 0, gopts, gctx), kfile, "generators");
+    }
     // 4. components
     for (const c of strings(k, "components", kfile)) {
       if (isRemote(c)) throw new RemoteResourceError(c, { file: kfile, path: "components" });
@@ -346,7 +363,9 @@ function absorb(acc: Acc, r: Resource, kfile: string, field: string): void {
   r.prevIds = old.prevIds;
   r.prefixes = old.prefixes;
   r.suffixes = old.suffixes;
-  if (old.generator && r.generator) r.generator = { behavior: r.generator.behavior, needsHash: r.generator.needsHash && old.generator.needsHash };
+  if (r.generator) {
+    r.generator = { behavior: r.generator.behavior, needsHash: !!old.generator?.needsHash && r.generator.needsHash };
+  }
   acc.resources[acc.resources.indexOf(old)] = r;
 }
 
@@ -524,7 +543,108 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
     }
     applyReplacements(acc.resources, reps, kfile);
   }
-  void ctx;
+  for (const p of pluginConfigs(ldr, k, "transformers")) runPluginTransformer(ctx, p, kfile, ldr, acc);
+}
+
+/** `generators:`/`transformers:` entries: files or inline YAML with builtin plugin configs. */
+function pluginConfigs(ldr: Loader, k: VMap, field: string): VMap[] {
+  const v = k[field];
+  if (!Array.isArray(v)) return [];
+  const out: VMap[] = [];
+  for (const e of v) {
+    if (typeof e !== "string") continue;
+    let text: string, file: string;
+    if (e.includes("\n") || e.trimStart().startsWith("apiVersion")) {
+      text = e;
+      file = ldr.kfile;
+    } else {
+      if (isRemote(e)) throw new RemoteResourceError(e, { file: ldr.kfile, path: field });
+      const p = joinPath(ldr.root, e);
+      if (ldr.fs.isDir(p)) {
+        throw new KustomizeError(`${field}: directories of plugin configurations are not supported ('${e}')`, { file: ldr.kfile, path: field });
+      }
+      text = decode(ldr.read(e, field));
+      file = p;
+    }
+    for (const d of parseYamlDocs(text, file)) if (isMap(d.value)) out.push(d.value);
+  }
+  return out;
+}
+
+function specsFrom(v: Value | undefined, file: string, dflt: FieldSpec[]): FieldSpec[] {
+  return Array.isArray(v) ? v.map((f) => toFieldSpec(f, file)) : dflt;
+}
+
+function runPluginTransformer(ctx: Ctx, p: VMap, kfile: string, ldr: Loader, acc: Acc): void {
+  const kind = typeof p.kind === "string" ? p.kind : "";
+  const cfg = acc.config;
+  const synth = (m: Record<string, Value>) => {
+    const k = Object.create(null) as VMap;
+    for (const [a, b] of Object.entries(m)) k[a] = b;
+    runTransformers(ctx, k, kfile, ldr, { ...acc, config: acc.config } as Acc);
+  };
+  switch (kind) {
+    case "PrefixSuffixTransformer":
+    case "PrefixTransformer":
+    case "SuffixTransformer": {
+      const fss = specsFrom(p.fieldSpecs, kfile, cfg.namePrefix);
+      if (typeof p.prefix === "string" && p.prefix) prefixSuffixTransform(acc.resources, p.prefix, fss, false);
+      if (typeof p.suffix === "string" && p.suffix) prefixSuffixTransform(acc.resources, p.suffix, fss, true);
+      return;
+    }
+    case "LabelTransformer":
+      setMapEntries(acc.resources, stringMapOf(p.labels, "labels", kfile), specsFrom(p.fieldSpecs, kfile, cfg.commonLabels), "labels");
+      return;
+    case "AnnotationsTransformer":
+      setMapEntries(acc.resources, stringMapOf(p.annotations, "annotations", kfile), specsFrom(p.fieldSpecs, kfile, cfg.commonAnnotations), "annotations");
+      return;
+    case "NamespaceTransformer": {
+      const md = isMap(p.metadata) ? p.metadata : Object.create(null) as VMap;
+      if (typeof md.namespace === "string") {
+        namespaceTransform(acc.resources, md.namespace, specsFrom(p.fieldSpecs, kfile, cfg.namespace), {
+          unsetOnly: p.unsetOnly === true,
+          subjects: typeof p.setRoleBindingSubjects === "string" ? p.setRoleBindingSubjects : "defaultOnly",
+        });
+      }
+      return;
+    }
+    case "ImageTagTransformer": {
+      const it = isMap(p.imageTag) ? p.imageTag : undefined;
+      if (it && typeof it.name === "string") {
+        const spec = { name: it.name } as { name: string; newName?: string; newTag?: string; digest?: string };
+        if (typeof it.newName === "string") spec.newName = it.newName;
+        if (it.newTag !== undefined && it.newTag !== null) spec.newTag = scalarText(it.newTag)!;
+        if (typeof it.digest === "string") spec.digest = it.digest;
+        imagesTransform(acc.resources, spec, specsFrom(p.fieldSpecs, kfile, cfg.images));
+      }
+      return;
+    }
+    case "ReplicaCountTransformer": {
+      const r = isMap(p.replica) ? p.replica : undefined;
+      if (r && typeof r.name === "string") replicasTransform(acc.resources, r.name, r.count ?? 0n, specsFrom(p.fieldSpecs, kfile, cfg.replicas));
+      return;
+    }
+    case "PatchTransformer": {
+      const e = Object.create(null) as VMap;
+      for (const f of ["path", "patch", "target", "options"]) if (has(p, f)) e[f] = p[f]!;
+      synth({ patches: [e] });
+      return;
+    }
+    case "PatchStrategicMergeTransformer":
+      synth({ patchesStrategicMerge: Array.isArray(p.paths) ? p.paths : typeof p.patches === "string" ? [p.patches] : [] });
+      return;
+    case "PatchJson6902Transformer": {
+      const e = Object.create(null) as VMap;
+      for (const f of ["path", "patch", "target"]) if (has(p, f)) e[f] = p[f]!;
+      synth({ patchesJson6902: [e] });
+      return;
+    }
+    case "ReplacementTransformer":
+      synth({ replacements: Array.isArray(p.replacements) ? p.replacements : [] });
+      return;
+    default:
+      throw new KustomizeError(`transformers: unsupported transformer plugin '${kind}' (only builtin transformers are available)`, { file: kfile, path: "transformers" });
+  }
 }
 
 function applyJsonTo(acc: Acc, targets: Resource[], ops: ReturnType<typeof toOps>): void {

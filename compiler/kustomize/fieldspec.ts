@@ -187,8 +187,8 @@ export function walkFieldSpec(obj: VMap, fs: FieldSpec, createKind: CreateKind, 
       return;
     }
     if (!has(node, seg) || node[seg] === null) {
-      if (!fs.create || createKind === "none") return;
-      node[seg] = isSeq ? [] : newMap();
+      if (!fs.create || createKind === "none" || isSeq) return;
+      node[seg] = newMap();
     }
     visit(node[seg]!, i + 1);
   };

@@ -116,6 +116,15 @@ function b64(b: Uint8Array): string {
   return btoa(s);
 }
 
+/** kyaml encodeBase64: lines of 70 characters, each ending in a newline, once the value reaches 70. */
+function b64Lines(b: Uint8Array): string {
+  const enc = b64(b);
+  if (enc.length < 70) return enc;
+  let out = "";
+  for (let i = 0; i < enc.length; i += 70) out += enc.slice(i, i + 70) + "\n";
+  return out;
+}
+
 export interface GeneratorOptions {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
@@ -197,7 +206,7 @@ export function generate(
       );
     }
     if (kind === "Secret") {
-      data[k] = typeof v === "string" ? b64(new TextEncoder().encode(v)) : b64(v);
+      data[k] = b64Lines(typeof v === "string" ? new TextEncoder().encode(v) : v);
     } else if (typeof v === "string") data[k] = v;
     else if (isUtf8(v)) data[k] = new TextDecoder().decode(v);
     else binary[k] = b64(v);
