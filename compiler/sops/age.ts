@@ -107,6 +107,7 @@ export async function decryptAgeArmored(
 export async function unwrapDataKey(
   entries: readonly AgeKeyEntry[],
   identities: readonly AgeIdentity[],
+  expectedLength: number | null = 32,
 ): Promise<Uint8Array> {
   if (entries.length === 0) {
     throw new AgeUnwrapError(
@@ -124,7 +125,9 @@ export async function unwrapDataKey(
   for (const entry of entries) {
     try {
       const key = await decryptAgeArmored(entry.enc, identities);
-      if (key.length !== 32) throw new Error(`data key has ${key.length} bytes, expected 32`);
+      if (expectedLength !== null && key.length !== expectedLength) {
+        throw new Error(`data key has ${key.length} bytes, expected ${expectedLength}`);
+      }
       return key;
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

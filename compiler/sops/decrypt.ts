@@ -6,6 +6,7 @@ import { InputError } from "../../shared/errors.ts";
 import { type AgeIdentity, AgeUnwrapError, unwrapDataKey } from "./age.ts";
 import { decryptValue, SopsCipherError } from "./cipher.ts";
 import { emitPlain, loadEncrypted, type SopsFormat } from "./format.ts";
+import { combineShares } from "./shamir.ts";
 import { canonicalLastModified, type SopsMetadata } from "./metadata.ts";
 import { type Branch, type Leaf, toJS } from "./tree.ts";
 import { decryptBranches } from "./walk.ts";
@@ -46,21 +47,13 @@ export class SopsMacMismatch extends InputError {
   }
 }
 
-/** Data key from the metadata's age entries (flat layout, or key groups needing one group). */
+/** Data key from the metadata: age entries (flat layout), one key group, or Shamir shares of several. */
 export async function recoverDataKey(
   meta: SopsMetadata,
   identities: readonly AgeIdentity[],
   file?: string,
 ): Promise<Uint8Array> {
-  const groups = meta.keyGroups.length > 0 ? meta.keyGroups : [meta.age];
-  const threshold = meta.shamirThreshold ?? 0;
-  if (meta.keyGroups.length > 1 && threshold > 1) {
-    throw new InputError("Shamir-split data keys (key_groups with shamir_threshold > 1) are not supported", {
-      file,
-      code: "SopsUnsupported",
-    });
-  }
-  const all = groups.flat();
+  const all = [...meta.age, ...meta.keyGroups.flat()];
   if (all.length === 0) {
     const other = meta.otherKeyTypes.length > 0 ? meta.otherKeyTypes.join(", ") : "no key";
     throw new InputError(`the file has no age recipient (it uses ${other})`, {
@@ -69,14 +62,42 @@ export async function recoverDataKey(
       hint: "only age recipients are supported",
     });
   }
-  try {
-    return await unwrapDataKey(all, identities);
-  } catch (e) {
+  const rethrow = (e: unknown): never => {
     if (e instanceof AgeUnwrapError) {
       throw new InputError(e.message, { file, code: e.code, hint: e.hint, cause: e });
     }
     throw e;
+  };
+  if (meta.keyGroups.length <= 1) {
+    return await unwrapDataKey(meta.keyGroups.length === 1 ? meta.keyGroups[0]! : meta.age, identities).catch(
+      rethrow,
+    );
   }
+  // Several key groups: each holds a Shamir share; `shamir_threshold` of them are needed.
+  const threshold = meta.shamirThreshold && meta.shamirThreshold > 0
+    ? meta.shamirThreshold
+    : meta.keyGroups.length;
+  const shares: Uint8Array[] = [];
+  const failures: string[] = [];
+  for (const [i, group] of meta.keyGroups.entries()) {
+    if (shares.length >= threshold) break;
+    try {
+      shares.push(await unwrapDataKey(group, identities, null));
+    } catch (e) {
+      failures.push(`group ${i + 1}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (shares.length < threshold) {
+    throw new InputError(
+      `only ${shares.length} of the ${threshold} key groups needed (shamir_threshold) could be opened`,
+      { file, code: "SopsNoKey", hint: failures.join("; ") },
+    );
+  }
+  const key = threshold === 1 ? shares[0]!.subarray(0, shares[0]!.length - 1) : combineShares(shares);
+  if (key.length !== 32) {
+    throw new InputError("the combined data key is not 32 bytes", { file, code: "SopsNoKey" });
+  }
+  return key;
 }
 
 function stashKey(path: string, v: Leaf): string {

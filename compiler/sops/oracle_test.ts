@@ -323,6 +323,37 @@ Deno.test(
   },
 );
 
+Deno.test({ name: "oracle: Shamir key groups written by sops decrypt with ours", ignore: skip }, async () => {
+  const ids2 = await Promise.all([generateX25519Identity(), generateX25519Identity()]);
+  const r2 = await Promise.all(ids2.map((i) => identityToRecipient(i)));
+  const dir = `${tmp}/shamir`;
+  await Deno.mkdir(dir, { recursive: true });
+  for (const threshold of [2]) {
+    const conf = `creation_rules:\n  - shamir_threshold: ${threshold}\n    key_groups:\n` +
+      `      - age: [${recipient}]\n      - age: [${r2[0]}]\n      - age: [${r2[1]}]\n`;
+    await Deno.writeTextFile(`${dir}/.sops.yaml`, conf);
+    const path = `${dir}/s${threshold}.yaml`;
+    await Deno.writeTextFile(path, YAML.stringify(typed));
+    const r = await run(await sops(), ["--config", `${dir}/.sops.yaml`, "--encrypt", path], { env: sopsEnv });
+    assertEquals(r.code, 0, r.stderr);
+    assertStringIncludes(r.stdout, "key_groups:");
+    // Enough groups: ours plus another (threshold 2), or ours alone (threshold 1).
+    const have = threshold === 2 ? [...ids, ...parseAgeIdentities(ids2[1]!)] : ids;
+    const got = await decryptSopsFile(r.stdout, "yaml", have);
+    assertEquals(got.data, typed);
+    if (threshold === 2) {
+      let failed = false;
+      try {
+        await decryptSopsFile(r.stdout, "yaml", ids);
+      } catch (e) {
+        failed = true;
+        assertStringIncludes((e as Error).message, "key groups needed");
+      }
+      assert(failed, "one share is not enough");
+    }
+  }
+});
+
 Deno.test({ name: "oracle: post-quantum recipient written by us, read by sops", ignore: skip }, async () => {
   const pqSecret = await generateHybridIdentity();
   const pq = await identityToRecipient(pqSecret);
