@@ -60,6 +60,7 @@ export function emitPlain(branches: readonly Branch[], format: SopsFormat, opts:
       return emitDotenv(one(branches));
     case "binary": {
       const data = one(branches).items.find((i): i is MapEntry => !isComment(i) && i.key === "data");
+      if (data?.value.t === "bytes") return new TextDecoder().decode(data.value.v);
       if (!data || data.value.t !== "str") {
         throw new InputError("binary document without a string `data` value", { code: "SopsFormat" });
       }
