@@ -1,6 +1,6 @@
 /** `kustomize build DIR`: load kustomizations, accumulate resources, run generators and transformers. */
 import { KustomizeError, RemoteResourceError } from "./errors.ts";
-import { defaultConfig, type FieldSpec, mergeConfig, mergeSpecs, toFieldSpec, type TransformerConfig } from "./fieldspec.ts";
+import { defaultConfig, emptyConfig, type FieldSpec, mergeConfig, mergeTC, mergeSpecs, toFieldSpec, type TransformerConfig } from "./fieldspec.ts";
 import { basename, denoFs, dirname, isWithin, joinPath, type KustomizeFs, normalizePath } from "./fs.ts";
 import { generate, type GeneratorOptions, nameHash, parseGenOptions } from "./generators.ts";
 import { applyJson6902, toOps } from "./json6902.ts";
@@ -190,7 +190,7 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): voi
       if (isRemote(e)) throw new RemoteResourceError(e, { file: kfile, path: "resources" });
       const p = joinPath(dir, e);
       if (ctx.fs.isDir(p)) {
-        const sub: Acc = { resources: [], config: acc.config, vars: [] };
+        const sub: Acc = { resources: [], config: emptyConfig(), vars: [] };
         try {
           accumulateDir(ctx, p, sub, false);
         } catch (err) {
@@ -200,7 +200,7 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): voi
           throw err;
         }
         appendAll(acc, sub.resources, kfile, "resources");
-        acc.config = sub.config;
+        acc.config = mergeTC(acc.config, sub.config);
         acc.vars.push(...sub.vars);
       } else if (ctx.fs.isFile(p)) {
         const fp = ldr.resolve(e, "resources");
@@ -213,9 +213,15 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): voi
       }
     }
     // 2. configurations and crds
-    for (const c of strings(k, "configurations", kfile)) {
-      const docs = parseYamlDocs(decode(ldr.read(c, "configurations")), c, { timestamps: false });
-      for (const d of docs) if (isMap(d.value)) acc.config = mergeConfig(acc.config, d.value, c);
+    const confs = strings(k, "configurations", kfile);
+    if (confs.length === 0) acc.config = mergeTC(acc.config, defaultConfig());
+    else {
+      let user = emptyConfig();
+      for (const c of confs) {
+        const docs = parseYamlDocs(decode(ldr.read(c, "configurations")), c, { timestamps: false });
+        for (const d of docs) if (isMap(d.value)) user = mergeConfig(user, d.value, c);
+      }
+      acc.config = mergeTC(acc.config, user);
     }
     for (const c of strings(k, "crds", kfile)) loadCrd(acc, ldr, c);
     // 3. generators
@@ -236,12 +242,6 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): voi
       const md = isMap(cfg.metadata) ? cfg.metadata : Object.create(null) as VMap;
       entry.name = md.name ?? null;
       if (md.namespace !== undefined) entry.namespace = md.namespace;
-      if (isMap(cfg.labels) || isMap(cfg.annotations)) {
-        const o = isMap(entry.options) ? entry.options : Object.create(null) as VMap;
-        if (isMap(cfg.labels)) o.labels = cfg.labels;
-        if (isMap(cfg.annotations)) o.annotations = cfg.annotations;
-        entry.options = o;
-      }
       absorb(acc, generate(kind === "ConfigMapGenerator" ? "ConfigMap" : "Secret", entry, 0, gopts, gctx), kfile, "generators");
     }
     // 4. components
@@ -700,7 +700,7 @@ export function kustomizeBuild(dir: string, options: BuildOptions = {}): string 
     throw new KustomizeError(`must build at directory: not a valid directory: '${dir}'`, { file: dir });
   }
   const ctx: Ctx = { fs, warn: options.onWarning ?? (() => {}), visiting: [] };
-  const acc: Acc = { resources: [], config: defaultConfig(), vars: [] };
+  const acc: Acc = { resources: [], config: emptyConfig(), vars: [] };
   accumulateDir(ctx, root, acc, false);
   // hash suffixes
   for (const r of acc.resources) {

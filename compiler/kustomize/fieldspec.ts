@@ -194,3 +194,30 @@ export function walkFieldSpec(obj: VMap, fs: FieldSpec, createKind: CreateKind, 
   };
   if (segs.length > 0) visit(obj, 0);
 }
+
+export function emptyConfig(): TransformerConfig {
+  return {
+    namePrefix: [], nameSuffix: [], namespace: [], commonLabels: [], templateLabels: [], commonAnnotations: [],
+    nameReference: [], varReference: [], images: [], replicas: [],
+  };
+}
+
+/** TransformerConfig.Merge */
+export function mergeTC(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
+  const out = emptyConfig();
+  for (const k of Object.keys(out) as (keyof TransformerConfig)[]) {
+    if (k === "nameReference") continue;
+    (out[k] as FieldSpec[]) = mergeSpecs(a[k] as FieldSpec[], b[k] as FieldSpec[]);
+  }
+  const refs = a.nameReference.map((r) => ({ gvk: r.gvk, fieldSpecs: [...r.fieldSpecs] }));
+  for (const nr of b.nameReference) {
+    const ex = refs.find((r) =>
+      (r.gvk.group ?? "") === (nr.gvk.group ?? "") && (r.gvk.version ?? "") === (nr.gvk.version ?? "") &&
+      (r.gvk.kind ?? "") === (nr.gvk.kind ?? "")
+    );
+    if (ex) ex.fieldSpecs = mergeSpecs(ex.fieldSpecs, nr.fieldSpecs);
+    else refs.push({ gvk: nr.gvk, fieldSpecs: [...nr.fieldSpecs] });
+  }
+  out.nameReference = refs;
+  return out;
+}
