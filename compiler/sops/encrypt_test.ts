@@ -123,3 +123,31 @@ Deno.test("encrypt errors: no recipient, bad recipient, already encrypted", asyn
     "already has a top-level `sops` key",
   );
 });
+
+Deno.test("property: random documents round-trip through YAML, JSON and the MAC", async () => {
+  const r = seededBytes("prop");
+  const pick = <T>(xs: readonly T[]): T => xs[r(1)[0]! % xs.length]!;
+  const alphabet = [..."abc XYZ:-#'\"\\\n\t{}[],&*!|>%@`~ü✓0123456789."];
+  const str = () => Array.from({ length: r(1)[0]! % 12 }, () => pick(alphabet)).join("");
+  const gen = (depth: number): unknown => {
+    const k = r(1)[0]! % (depth > 2 ? 5 : 7);
+    if (k === 0) return str();
+    if (k === 1) return (r(1)[0]! - 128) * 1000;
+    if (k === 2) return (r(1)[0]! - 128) / 8 + 0.0625;
+    if (k === 3) return r(1)[0]! % 2 === 0;
+    if (k === 4) return null;
+    if (k === 5) return Array.from({ length: r(1)[0]! % 4 }, () => gen(depth + 1));
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < r(1)[0]! % 4; i++) o[str() || `k${i}`] = gen(depth + 1);
+    return o;
+  };
+  for (let n = 0; n < 25; n++) {
+    const doc: Record<string, unknown> = { root: gen(0), other_unencrypted: gen(1) };
+    for (const format of ["yaml", "json"] as const) {
+      const text = await encryptSopsDocument(doc, { recipients: [recipient], format, random: r });
+      const d = await decryptSopsFile(text, format, ids);
+      assert(d.macVerified);
+      assertEquals(d.data, doc, `${format} #${n}`);
+    }
+  }
+});
