@@ -1,5 +1,5 @@
 import type { Command } from "../command.ts";
-import { NotAvailableError } from "../command.ts";
+import { runEnable } from "./enable.ts";
 
 export const enableCommand: Command = {
   name: "enable",
@@ -8,7 +8,16 @@ export const enableCommand: Command = {
 
 Writes the phased operator deployment: 00-infrastructure-dependencies, 00a-namespaces,
 (00b-capi-prerequisites with --capi), 01-guardian-bootstrap, 02-guardian-deploy, 03-platform-wrapper,
-04-conductor and 05-post-bootstrap, each with a phase-meta.yaml.`,
+04-conductor and 05-post-bootstrap, each with a phase-meta.yaml whose data.applyOrder lists its files
+in apply order. Apply 'compiler launch' (crds.yaml) first, then the phases in directory order:
+
+  kubectl apply --server-side -f <dir>/<phase>/<file>   (for each file of applyOrder)
+
+Operators: guardian, platform, dispatcher, seam, conductor. --cluster-role tenant writes only the
+Conductor bundle (phases 00, 00a, (00b), 04, 05) and needs --cluster-name and
+--management-signing-public-key. Every file has the same bytes on every run except
+04-conductor/conductor-signing-key.yaml, which holds a fresh Ed25519 key unless
+--signing-private-key is given. Nothing in <dir> changes unless the whole bundle was produced.`,
   flags: [
     { name: "output", kind: "string", value: "<dir>", help: "output directory" },
     {
@@ -62,11 +71,28 @@ Writes the phased operator deployment: 00-infrastructure-dependencies, 00a-names
   ],
   required: ["output"],
   helpOnMissing: true,
-  run() {
-    return Promise.reject(
-      new NotAvailableError(
-        "not part of this build yet (the enable bundle is still to come); nothing was written",
-      ),
-    );
+  async run(flags, ctx) {
+    const s = (n: string) => flags.strings.get(n);
+    const result = await runEnable({
+      output: s("output")!,
+      version: s("version"),
+      registry: s("registry"),
+      capi: flags.bools.get("capi") ?? false,
+      clusterName: s("cluster-name"),
+      clusterRole: s("cluster-role"),
+      dsnsIp: s("dsns-ip"),
+      managementSigningPublicKey: s("management-signing-public-key"),
+      signingPrivateKey: s("signing-private-key"),
+      outputPublicKey: s("output-public-key"),
+    }, ctx.cwd);
+    ctx.stderr(`compiler enable: wrote ${result.files.length} files to ${s("output")}\n`);
+    if (result.publicKeyPath) {
+      ctx.stdout(`management signing public key written to ${s("output-public-key")}\n`);
+      ctx.stdout(
+        `pass it as --management-signing-public-key=${
+          s("output-public-key")
+        } when running compiler enable --cluster-role tenant\n`,
+      );
+    }
   },
 };

@@ -1,0 +1,260 @@
+/**
+ * `compiler enable` (compiler.md §5): options → phases → files → one atomic write. Nothing touches
+ * the output directory until every file, including the signing key, is ready (a port improvement
+ * over upstream's partial writes, compiler.md §2.5/§10).
+ */
+import { basename, dirname, resolve } from "node:path";
+import { InputError, IoError } from "../../shared/errors.ts";
+import { writeTreeAtomically } from "../../shared/atomic_write.ts";
+import { toYamlStream } from "../../shared/yaml_io.ts";
+import { dns1123LabelProblem } from "./dns.ts";
+import { meta, type Obj, SIGNING_SECRET } from "./builders.ts";
+import {
+  CLUSTER_ROLES,
+  type ClusterRole,
+  DEFAULT_REGISTRY,
+  DEFAULT_VERSION,
+  MANAGED_BY,
+  ONT_SYSTEM,
+  OPERATORS,
+  SEAM_SYSTEM,
+  tenantNamespace,
+} from "./operators.ts";
+import { buildPhases, type EnableOptions, type Phase, type PhaseFile } from "./phases.ts";
+import {
+  checkPublicKeyPem,
+  generateSigningKey,
+  signingKeyFromPem,
+  type SigningKeyPair,
+} from "./signing_key.ts";
+
+export const SIGNING_KEY_FILE = "conductor-signing-key.yaml";
+
+export interface EnableRequest {
+  output: string;
+  version?: string | undefined;
+  registry?: string | undefined;
+  capi?: boolean | undefined;
+  clusterName?: string | undefined;
+  clusterRole?: string | undefined;
+  dsnsIp?: string | undefined;
+  managementSigningPublicKey?: string | undefined;
+  signingPrivateKey?: string | undefined;
+  outputPublicKey?: string | undefined;
+}
+
+export interface EnableResult {
+  outDir: string;
+  files: string[];
+  /** Absolute path of the public key file, when `--output-public-key` was given. */
+  publicKeyPath?: string;
+}
+
+export interface EnableIo {
+  readTextFile(path: string): Promise<string>;
+  /** Key source; default a fresh WebCrypto key pair. */
+  generateKey?: () => Promise<SigningKeyPair>;
+}
+
+const _defaultIo: EnableIo = { readTextFile: (p) => Deno.readTextFile(p) };
+
+/** Pre-flight checks (compiler.md §5.1, D-E1), before anything is read or written. */
+export function resolveOptions(req: EnableRequest): EnableOptions {
+  const role = req.clusterRole ?? "management";
+  if (!(CLUSTER_ROLES as readonly string[]).includes(role)) {
+    throw new InputError(`invalid --cluster-role ${JSON.stringify(role)}: want management or tenant`, {
+      code: "ClusterRoleInvalid",
+    });
+  }
+  const clusterName = req.clusterName ?? "";
+  if (role === "tenant") {
+    if (!req.managementSigningPublicKey) {
+      throw new InputError("--management-signing-public-key is required when --cluster-role is tenant");
+    }
+    if (req.signingPrivateKey) {
+      throw new InputError(
+        "--signing-private-key is for management clusters only (tenants receive only the public key)",
+      );
+    }
+    if (req.outputPublicKey) throw new InputError("--output-public-key is for management clusters only");
+  }
+  if (clusterName !== "") {
+    const why = dns1123LabelProblem(tenantNamespace(clusterName));
+    if (why) {
+      throw new InputError(
+        `invalid --cluster-name ${JSON.stringify(clusterName)}: the namespace ${
+          JSON.stringify(tenantNamespace(clusterName))
+        } ${why}`,
+      );
+    }
+  }
+  return {
+    registry: req.registry || DEFAULT_REGISTRY,
+    version: req.version || DEFAULT_VERSION,
+    capi: req.capi ?? false,
+    clusterName,
+    role: role as ClusterRole,
+    dsnsIp: req.dsnsIp ?? "",
+  };
+}
+
+async function _read(io: EnableIo, path: string, what: string): Promise<string> {
+  try {
+    return await io.readTextFile(path);
+  } catch (cause) {
+    throw new InputError(
+      `cannot read ${what} ${JSON.stringify(path)}: ${cause instanceof Error ? cause.message : cause}`,
+      {
+        cause,
+        code: "FileUnreadable",
+      },
+    );
+  }
+}
+
+function _keyLabels(): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": OPERATORS.conductor.name,
+    "app.kubernetes.io/component": "signing",
+    "ontai.dev/managed-by": MANAGED_BY,
+  };
+}
+
+/** The 04 signing key file (§5.8) and, for management, the key pair used. */
+export async function signingKeyFile(
+  o: EnableOptions,
+  req: EnableRequest,
+  io: EnableIo = _defaultIo,
+): Promise<{ file: PhaseFile; pair?: SigningKeyPair }> {
+  if (o.role === "tenant") {
+    const path = req.managementSigningPublicKey!;
+    const pem = await checkPublicKeyPem(await _read(io, path, "management signing public key"), path);
+    const secret: Obj = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: meta(SIGNING_SECRET, ONT_SYSTEM, _keyLabels(), {
+        "ontai.dev/key-source": "management-cluster-public-key",
+      }),
+      stringData: { "public.pem": pem },
+    };
+    return {
+      file: {
+        name: SIGNING_KEY_FILE,
+        header: [
+          "The management cluster's Ed25519 public key: the tenant Conductor verifies signed artefacts with it.",
+        ],
+        docs: [secret],
+      },
+    };
+  }
+  const pair = req.signingPrivateKey
+    ? await signingKeyFromPem(
+      await _read(io, req.signingPrivateKey, "signing private key"),
+      req.signingPrivateKey,
+    )
+    : await (io.generateKey ?? generateSigningKey)();
+  const secret: Obj = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: meta(SIGNING_SECRET, ONT_SYSTEM, _keyLabels(), {
+      "ontai.dev/rotate-via": "compiler enable --signing-private-key=<path> --output-public-key=<path>",
+    }),
+    stringData: { "private.pem": pair.privatePem, "public.pem": pair.publicPem },
+  };
+  return {
+    file: {
+      name: SIGNING_KEY_FILE,
+      header: [
+        "The management Conductor's Ed25519 signing key (PKCS#8 private, SPKI public). KEY MATERIAL: keep it out of Git.",
+        req.signingPrivateKey
+          ? `Built from ${
+            basename(req.signingPrivateKey)
+          }; re-running with the same key file gives the same bytes.`
+          : "A fresh key is generated on every run unless --signing-private-key is given.",
+      ],
+      docs: [secret],
+    },
+    pair,
+  };
+}
+
+export function phaseMeta(p: Phase): string {
+  const applyOrder = p.files.filter((f) => !f.patch).map((f) => f.name);
+  const patches = p.files.filter((f) => f.patch).map((f) => f.name);
+  const data: Record<string, string> = {
+    phase: p.phase,
+    order: p.order,
+    readinessGate: p.gate,
+    applyOrder: applyOrder.join(","),
+  };
+  if (patches.length > 0) data.patches = patches.join(",");
+  const cm: Obj = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: meta(`seam-phase-${p.phase}-meta`, SEAM_SYSTEM, {
+      "seam.ontai.dev/phase": p.phase,
+      "seam.ontai.dev/phase-order": p.order,
+    }),
+    data,
+  };
+  return toYamlStream([cm], [
+    `Phase ${p.order} (${p.phase}): apply the files listed in data.applyOrder, in that order.`,
+    ...(patches.length > 0
+      ? [`data.patches lists strategic-merge patches (kubectl patch), not objects to apply.`]
+      : []),
+  ]);
+}
+
+export function renderFile(f: PhaseFile): string {
+  if (f.raw !== undefined) return f.raw;
+  return toYamlStream(f.docs, f.header);
+}
+
+/** Every output file (relative path → text), phases in apply order. */
+export function renderPhases(phases: readonly Phase[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const p of phases) {
+    for (const f of p.files) files.set(`${p.dir}/${f.name}`, renderFile(f));
+    files.set(`${p.dir}/phase-meta.yaml`, phaseMeta(p));
+  }
+  return files;
+}
+
+/** Builds the whole bundle in memory. */
+export async function buildEnableBundle(
+  req: EnableRequest,
+  io: EnableIo = _defaultIo,
+): Promise<{ options: EnableOptions; files: Map<string, string>; pair?: SigningKeyPair }> {
+  const options = resolveOptions(req);
+  const key = await signingKeyFile(options, req, io);
+  const files = renderPhases(buildPhases(options, key.file));
+  return key.pair ? { options, files, pair: key.pair } : { options, files };
+}
+
+/** Builds and writes (`<output>/…` atomically, then the public key file when asked). */
+export async function runEnable(
+  req: EnableRequest,
+  cwd: string,
+  io: EnableIo = _defaultIo,
+): Promise<EnableResult> {
+  const bundle = await buildEnableBundle(req, io);
+  const outDir = resolve(cwd, req.output);
+  try {
+    await writeTreeAtomically(outDir, bundle.files);
+  } catch (cause) {
+    if (cause instanceof InputError || cause instanceof IoError) throw cause;
+    throw new IoError(
+      `cannot write ${JSON.stringify(req.output)}: ${cause instanceof Error ? cause.message : cause}`,
+      {
+        cause,
+      },
+    );
+  }
+  const result: EnableResult = { outDir, files: [...bundle.files.keys()].sort() };
+  if (req.outputPublicKey && bundle.pair) {
+    const p = resolve(cwd, req.outputPublicKey);
+    await writeTreeAtomically(dirname(p), new Map([[basename(p), bundle.pair.publicPem]]));
+    result.publicKeyPath = p;
+  }
+  return result;
+}
