@@ -224,8 +224,13 @@ export function renderPhases(phases: readonly Phase[]): Map<string, string> {
 export async function buildEnableBundle(
   req: EnableRequest,
   io: EnableIo = _defaultIo,
+  cwd?: string,
 ): Promise<{ options: EnableOptions; files: Map<string, string>; pair?: SigningKeyPair }> {
   const options = resolveOptions(req);
+  if (cwd !== undefined) {
+    const base = io.readTextFile;
+    io = { ...io, readTextFile: (p) => base(resolve(cwd, p)) };
+  }
   const key = await signingKeyFile(options, req, io);
   const files = renderPhases(buildPhases(options, key.file));
   return key.pair ? { options, files, pair: key.pair } : { options, files };
@@ -237,7 +242,7 @@ export async function runEnable(
   cwd: string,
   io: EnableIo = _defaultIo,
 ): Promise<EnableResult> {
-  const bundle = await buildEnableBundle(req, io);
+  const bundle = await buildEnableBundle(req, io, cwd);
   const outDir = resolve(cwd, req.output);
   try {
     await writeTreeAtomically(outDir, bundle.files);
