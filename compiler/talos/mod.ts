@@ -18,3 +18,18 @@ export type { CniOptions, MachineConfigOptions, MachineType } from "./generate.t
 export { applyPatches, loadPatch, PatchError } from "./patcher.ts";
 export type { Patch } from "./patcher.ts";
 export { ConfigLoadError, encodeConfig, loadConfig } from "./documents.ts";
+export {
+  bundleFromMachineConfig,
+  endpointOfMachineConfig,
+  installDiskOfMachineConfig,
+  v1alpha1Document,
+} from "./import_bundle.ts";
+export {
+  caIdentity,
+  generateAdminTalosconfig,
+  issueAdminCertificate,
+  renderTalosconfig,
+  TALOS_API_CLIENT_VALIDITY_HOURS,
+  TalosconfigError,
+} from "./talosconfig.ts";
+export type { AdminCertificateOptions, TalosconfigOptions } from "./talosconfig.ts";
