@@ -5,6 +5,18 @@ import { basename, denoFs, dirname, isWithin, joinPath, type KustomizeFs, normal
 import { generate, type GeneratorOptions, nameHash, parseGenOptions } from "./generators.ts";
 import { applyJson6902, toOps } from "./json6902.ts";
 import { fixNameReferences } from "./namereference.ts";
+import {
+  builtinOrigin,
+  goJoin,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  type Origin,
+  ORIGIN_ANNOTATION,
+  originString,
+  pluginOrigin,
+  TRANSFORMATIONS_ANNOTATION,
+  transformationsString,
+} from "./origin.ts";
 import { idEquals, idString, isClusterScoped, Resource } from "./resource.ts";
 import { type Selector, selectResources, toSelector } from "./select.ts";
 import { applySmp } from "./smp.ts";
@@ -49,6 +61,8 @@ interface Ctx {
   warn: (m: string) => void;
   visiting: string[];
   sortOptions?: VMap | undefined;
+  /** the top-level kustomization's buildMetadata (inherited by every base and component) */
+  buildMetadata?: string[];
 }
 
 function isRemote(entry: string): boolean {
@@ -76,7 +90,15 @@ function decode(b: Uint8Array): string {
 }
 
 class Loader {
-  constructor(readonly fs: KustomizeFs, readonly root: string, readonly kfile: string) {}
+  /**
+   * @param originPath with buildMetadata: this kustomization's directory relative to the top-level one (the
+   *   path origins are recorded under); undefined when origins are not tracked
+   */
+  constructor(readonly fs: KustomizeFs, readonly root: string, readonly kfile: string, readonly originPath?: string) {}
+  /** origin of a builtin generator/transformer configured in this kustomization file */
+  builtin(kind: string): Origin | undefined {
+    return this.originPath === undefined ? undefined : builtinOrigin(this.originPath, basename(this.kfile), kind);
+  }
   resolve(rel: string, field: string): string {
     const p = joinPath(this.root, rel);
     const real = this.fs.realPath(p);
@@ -174,7 +196,22 @@ function loadKustomization(ctx: Ctx, dir: string, component: boolean): { k: VMap
   return { k, kfile };
 }
 
-function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): void {
+/** Give resources without an origin this one (resmap AddOriginAnnotation). */
+function addOrigin(rs: Resource[], o: Origin | undefined): void {
+  if (!o) return;
+  for (const r of rs) if (!r.origin) r.origin = o;
+}
+
+/** After a transformer ran (resmap AddTransformerAnnotation). */
+function addTransformation(rs: Resource[], o: Origin | undefined): void {
+  if (!o) return;
+  for (const r of rs) {
+    if (!r.origin) r.origin = o;
+    else r.transformations.push(o);
+  }
+}
+
+function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, originPath?: string): void {
   const real = ctx.fs.realPath(dir);
   if (ctx.visiting.includes(real)) {
     throw new KustomizeError(`cycle detected: candidate root '${real}' contains visited root '${ctx.visiting[ctx.visiting.length - 1]}'`, { file: dir });
@@ -182,7 +219,11 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): voi
   ctx.visiting.push(real);
   try {
     const { k, kfile } = loadKustomization(ctx, dir, component);
-    const ldr = new Loader(ctx.fs, dir, kfile);
+    if (ctx.buildMetadata === undefined) {
+      ctx.buildMetadata = Array.isArray(k.buildMetadata) ? k.buildMetadata.map((x) => String(x)) : [];
+      originPath = ctx.buildMetadata.length > 0 ? "" : undefined;
+    }
+    const ldr = new Loader(ctx.fs, dir, kfile, originPath);
     if (ctx.sortOptions === undefined && isMap(k.sortOptions)) ctx.sortOptions = k.sortOptions;
     // 1. resources
     const entries = [...strings(k, "resources", kfile), ...strings(k, "bases", kfile)];
@@ -192,7 +233,7 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): voi
       if (ctx.fs.isDir(p)) {
         const sub: Acc = { resources: [], config: emptyConfig(), vars: [] };
         try {
-          accumulateDir(ctx, p, sub, false);
+          accumulateDir(ctx, p, sub, false, originPath === undefined ? undefined : goJoin(originPath, e));
         } catch (err) {
           if (err instanceof KustomizeError && !err.message.startsWith("accumulating resources")) {
             throw new KustomizeError(`accumulating resources: ${err.message}`, { file: err.file, path: err.path, hint: err.hint, cause: err });
@@ -204,7 +245,9 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): voi
         acc.vars.push(...sub.vars);
       } else if (ctx.fs.isFile(p)) {
         const fp = ldr.resolve(e, "resources");
-        appendAll(acc, loadResourcesFromText(decode(ctx.fs.readFile(fp)!), fp), kfile, "resources");
+        const rs = loadResourcesFromText(decode(ctx.fs.readFile(fp)!), fp);
+        if (originPath !== undefined) for (const r of rs) r.origin = { path: goJoin(originPath, e) };
+        appendAll(acc, rs, kfile, "resources");
       } else {
         throw new KustomizeError(
           `accumulating resources: accumulation err='accumulating resources from '${e}': evalsymlink failure on '${p}' : lstat ${p}: no such file or directory'`,
@@ -231,18 +274,25 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): voi
       const list = k[field];
       if (list === undefined || list === null) continue;
       if (!Array.isArray(list)) throw new KustomizeError(`${field} must be a list`, { file: kfile, path: field });
-      list.forEach((entry, i) => absorb(acc, generate(kind, entry, i, gopts, gctx), kfile, `${field}[${i}]`));
+      list.forEach((entry, i) => {
+        const r = generate(kind, entry, i, gopts, gctx);
+        addOrigin([r], ldr.builtin(`${kind}Generator`));
+        absorb(acc, r, kfile, `${field}[${i}]`);
+      });
     }
-    for (const cfg of pluginConfigs(ldr, k, "generators")) {
+    for (const { cfg, origin } of pluginConfigs(ldr, k, "generators")) {
       const kind = typeof cfg.kind === "string" ? cfg.kind : "";
       if (kind !== "ConfigMapGenerator" && kind !== "SecretGenerator") {
         throw new KustomizeError(`generators: unsupported generator plugin '${kind}' (only builtin ConfigMapGenerator and SecretGenerator)`, { file: kfile, path: "generators" });
       }
       const entry = clone(cfg);
       const md = isMap(cfg.metadata) ? cfg.metadata : Object.create(null) as VMap;
-      entry.name = md.name ?? null;
-      if (md.namespace !== undefined) entry.namespace = md.namespace;
-      absorb(acc, generate(kind === "ConfigMapGenerator" ? "ConfigMap" : "Secret", entry, 0, gopts, gctx), kfile, "generators");
+      // the plugin's own `name`/`namespace` win; metadata's are the fallback
+      if (typeof cfg.name !== "string" || cfg.name === "") entry.name = md.name ?? null;
+      if ((typeof cfg.namespace !== "string" || cfg.namespace === "") && md.namespace !== undefined) entry.namespace = md.namespace;
+      const r = generate(kind === "ConfigMapGenerator" ? "ConfigMap" : "Secret", entry, 0, gopts, gctx);
+      addOrigin([r], origin);
+      absorb(acc, r, kfile, "generators");
     }
     // 4. components
     for (const c of strings(k, "components", kfile)) {
@@ -251,7 +301,7 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean): voi
       if (!ctx.fs.isDir(p)) {
         throw new KustomizeError(`accumulating components: '${c}' must be a directory`, { file: kfile, path: "components" });
       }
-      accumulateDir(ctx, p, acc, true);
+      accumulateDir(ctx, p, acc, true, originPath === undefined ? undefined : goJoin(originPath, c));
     }
     // 5. transformers
     runTransformers(ctx, k, kfile, ldr, acc);
@@ -360,6 +410,9 @@ function absorb(acc: Acc, r: Resource, kfile: string, field: string): void {
       }
     }
   }
+  // buildMetadata: a merge keeps the base's origin, a replace takes the new one; transformations carry over
+  r.origin = behavior === "merge" ? old.origin ?? r.origin : r.origin ?? old.origin;
+  if (r.transformations.length === 0) r.transformations = [...old.transformations];
   r.prevIds = old.prevIds;
   r.prefixes = old.prefixes;
   r.suffixes = old.suffixes;
@@ -430,8 +483,12 @@ function parseApi(v: VMap): { group: string; version: string } {
   return i < 0 ? { group: "", version: a } : { group: a.slice(0, i), version: a.slice(i + 1) };
 }
 
-function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc): void {
+function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc, tracked = true): void {
   const cfg = acc.config;
+  /** one builtin transformer instance finished (buildMetadata transformer annotations) */
+  const done = (kind: string) => {
+    if (tracked) addTransformation(acc.resources, ldr.builtin(kind));
+  };
   // patchesStrategicMerge
   if (Array.isArray(k.patchesStrategicMerge)) {
     k.patchesStrategicMerge.forEach((e, i) => {
@@ -443,6 +500,7 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
         applySmpTo(acc, patchById(acc, d.value, kfile, field), d.value, {});
       }
     });
+    if (k.patchesStrategicMerge.length > 0) done("PatchStrategicMergeTransformer");
   }
   // patches
   if (Array.isArray(k.patches)) {
@@ -457,6 +515,7 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
       if (docs.length === 1 && Array.isArray(docs[0]!.value)) {
         if (!target) throw new KustomizeError(`${field}: a JSON 6902 patch needs a target`, { file: kfile, path: field });
         applyJsonTo(acc, selectResources(acc.resources, target), toOps(docs[0]!.value, file));
+        done("PatchTransformer");
         return;
       }
       for (const d of docs) {
@@ -464,17 +523,21 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
         const set = target ? new Set(selectResources(acc.resources, target)) : patchById(acc, d.value, kfile, field);
         applySmpTo(acc, set, d.value, opts);
       }
+      done("PatchTransformer");
     });
   }
   // namespace
   if (typeof k.namespace === "string" && k.namespace !== "") {
     namespaceTransform(acc.resources, k.namespace, cfg.namespace);
+    done("NamespaceTransformer");
   }
   if (typeof k.namePrefix === "string" && k.namePrefix !== "") {
     prefixSuffixTransform(acc.resources, k.namePrefix, cfg.namePrefix, false);
+    done("PrefixTransformer");
   }
   if (typeof k.nameSuffix === "string" && k.nameSuffix !== "") {
     prefixSuffixTransform(acc.resources, k.nameSuffix, cfg.nameSuffix, true);
+    done("SuffixTransformer");
   }
   // labels
   if (Array.isArray(k.labels)) {
@@ -488,13 +551,19 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
         fss = mergeSpecs(fss, [{ path: "metadata/labels", create: true }]);
       }
       setMapEntries(acc.resources, pairs, fss, "labels");
+      done("LabelTransformer");
     });
   }
   if (k.commonLabels !== undefined && k.commonLabels !== null) {
     setMapEntries(acc.resources, stringMapOf(k.commonLabels, "commonLabels", kfile), cfg.commonLabels, "commonLabels");
   }
+  // kustomize runs one LabelTransformer per labels entry plus one for commonLabels (even if empty)
+  if ((Array.isArray(k.labels) && k.labels.length > 0) || (isMap(k.commonLabels) && Object.keys(k.commonLabels).length > 0)) {
+    done("LabelTransformer");
+  }
   if (k.commonAnnotations !== undefined && k.commonAnnotations !== null) {
     setMapEntries(acc.resources, stringMapOf(k.commonAnnotations, "commonAnnotations", kfile), cfg.commonAnnotations, "commonAnnotations");
+    if (isMap(k.commonAnnotations) && Object.keys(k.commonAnnotations).length > 0) done("AnnotationsTransformer");
   }
   // patchesJson6902
   if (Array.isArray(k.patchesJson6902)) {
@@ -508,6 +577,7 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
       const ops = docs[0]?.value ?? [];
       const exact: Selector = { ...target };
       applyJsonTo(acc, selectResources(acc.resources, exact), toOps(ops, file));
+      done("PatchJson6902Transformer");
     });
   }
   // replicas
@@ -515,6 +585,7 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
     for (const r of k.replicas) {
       if (!isMap(r) || typeof r.name !== "string") continue;
       replicasTransform(acc.resources, r.name, r.count ?? 0n, cfg.replicas);
+      done("ReplicaCountTransformer");
     }
   }
   // images
@@ -528,6 +599,7 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
       if (im.newTag !== undefined && im.newTag !== null) spec.newTag = scalarText(im.newTag)!;
       if (im.digest !== undefined && im.digest !== null) spec.digest = scalarText(im.digest)!;
       imagesTransform(acc.resources, spec, cfg.images);
+      done("ImageTagTransformer");
     }
   }
   // replacements
@@ -542,21 +614,26 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
       } else reps.push(r);
     }
     applyReplacements(acc.resources, reps, kfile);
+    if (k.replacements.length > 0) done("ReplacementTransformer");
   }
-  for (const p of pluginConfigs(ldr, k, "transformers")) runPluginTransformer(ctx, p, kfile, ldr, acc);
+  for (const { cfg: p, origin } of pluginConfigs(ldr, k, "transformers")) {
+    runPluginTransformer(ctx, p, kfile, ldr, acc);
+    if (tracked) addTransformation(acc.resources, origin);
+  }
 }
 
 /** `generators:`/`transformers:` entries: files or inline YAML with builtin plugin configs. */
-function pluginConfigs(ldr: Loader, k: VMap, field: string): VMap[] {
+function pluginConfigs(ldr: Loader, k: VMap, field: string): { cfg: VMap; origin: Origin | undefined }[] {
   const v = k[field];
   if (!Array.isArray(v)) return [];
-  const out: VMap[] = [];
+  const out: { cfg: VMap; origin: Origin | undefined }[] = [];
   for (const e of v) {
     if (typeof e !== "string") continue;
-    let text: string, file: string;
+    let text: string, file: string, originPath: string | undefined;
     if (e.includes("\n") || e.trimStart().startsWith("apiVersion")) {
       text = e;
       file = ldr.kfile;
+      if (ldr.originPath !== undefined) originPath = goJoin(ldr.originPath, basename(ldr.kfile));
     } else {
       if (isRemote(e)) throw new RemoteResourceError(e, { file: ldr.kfile, path: field });
       const p = joinPath(ldr.root, e);
@@ -565,8 +642,11 @@ function pluginConfigs(ldr: Loader, k: VMap, field: string): VMap[] {
       }
       text = decode(ldr.read(e, field));
       file = p;
+      if (ldr.originPath !== undefined) originPath = goJoin(ldr.originPath, e);
     }
-    for (const d of parseYamlDocs(text, file)) if (isMap(d.value)) out.push(d.value);
+    for (const d of parseYamlDocs(text, file)) {
+      if (isMap(d.value)) out.push({ cfg: d.value, origin: originPath === undefined ? undefined : pluginOrigin(originPath, d.value) });
+    }
   }
   return out;
 }
@@ -581,7 +661,7 @@ function runPluginTransformer(ctx: Ctx, p: VMap, kfile: string, ldr: Loader, acc
   const synth = (m: Record<string, Value>) => {
     const k = Object.create(null) as VMap;
     for (const [a, b] of Object.entries(m)) k[a] = b;
-    runTransformers(ctx, k, kfile, ldr, { ...acc, config: acc.config } as Acc);
+    runTransformers(ctx, k, kfile, ldr, acc, false);
   };
   switch (kind) {
     case "PrefixSuffixTransformer":
@@ -729,7 +809,25 @@ export function kustomizeBuild(dir: string, options: BuildOptions = {}): string 
     }
   }
   if (order === "legacy") list = legacySort(list);
-  for (const r of list) cleanMetadata(r.obj);
+  const bm = ctx.buildMetadata ?? [];
+  for (const r of list) {
+    if (bm.includes("managedByLabel")) {
+      const md = r.metadata();
+      if (!isMap(md.labels)) md.labels = Object.create(null) as VMap;
+      (md.labels as VMap)[MANAGED_BY_LABEL] = MANAGED_BY_VALUE;
+    }
+    cleanMetadata(r.obj);
+    const keep: [string, string][] = [];
+    if (bm.includes("originAnnotations") && r.origin) keep.push([ORIGIN_ANNOTATION, originString(r.origin)]);
+    if (bm.includes("transformerAnnotations") && r.transformations.length > 0) {
+      keep.push([TRANSFORMATIONS_ANNOTATION, transformationsString(r.transformations)]);
+    }
+    if (keep.length > 0) {
+      const md = r.metadata();
+      if (!isMap(md.annotations)) md.annotations = Object.create(null) as VMap;
+      for (const [a, v] of keep) (md.annotations as VMap)[a] = v;
+    }
+  }
   return emitYamlStream(list.map((r) => r.obj));
 }
 

@@ -1,4 +1,5 @@
 /** Resources and their identities (group/version/kind/name/namespace), with the id history kustomize keeps. */
+import type { Origin } from "./origin.ts";
 import { getPath, isMap, type VMap } from "./value.ts";
 
 const CLUSTER_SCOPED = new Set([
@@ -84,6 +85,9 @@ export class Resource {
   suffixes: string[] = [];
   generator: GeneratorInfo | undefined;
   refBy: string[] = [];
+  /** buildMetadata: where the resource came from, and the transformers that touched it since. */
+  origin: Origin | undefined;
+  transformations: Origin[] = [];
   constructor(obj: VMap) {
     this.obj = obj;
   }
@@ -137,6 +141,8 @@ export class Resource {
     r.suffixes = [...this.suffixes];
     r.generator = this.generator ? { ...this.generator } : undefined;
     r.refBy = [...this.refBy];
+    r.origin = this.origin;
+    r.transformations = [...this.transformations];
     return r;
   }
 }
