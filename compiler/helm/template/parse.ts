@@ -453,7 +453,7 @@ function lex(text: string): Item[] {
         while (isAlphaNumeric(text[pos])) advanceTo(pos + 1);
         if (!atTerminator()) return fail(`bad character ${goRune(text[pos]!)}`);
         const word = text.slice(start, pos);
-        const kw = KEYWORDS[word];
+        const kw = Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : undefined;
         if (kw && word !== ".") emit(kw);
         else if (word === "true" || word === "false") emit("bool");
         else emit("identifier");
@@ -739,7 +739,7 @@ export function parseTemplate(
       case "rightDelim":
         return `"${it.val}"`;
       default:
-        if (KEYWORDS[it.val] && it.typ !== "dot") return `<${it.val}>`;
+        if (Object.hasOwn(KEYWORDS, it.val) && it.typ !== "dot") return `<${it.val}>`;
         return it.val.length > 10 ? JSON.stringify(it.val.slice(0, 10)) + "..." : JSON.stringify(it.val);
     }
   };
