@@ -1,5 +1,8 @@
 import type { Command } from "../command.ts";
-import { NotAvailableError } from "../command.ts";
+import { splitCommaList } from "../../shared/go_flags.ts";
+import { loadKubeconfig } from "../../shared/kubeconfig.ts";
+import { kubeMaintenanceCluster } from "./cluster.ts";
+import { runMaintenance } from "./maintenance.ts";
 
 export const maintenanceCommand: Command = {
   name: "maintenance",
@@ -8,7 +11,14 @@ export const maintenanceCommand: Command = {
 
 Resolves the scheduling context (target nodes, the platform-leader node, the S3 configuration)
 from the management cluster, read-only, and writes a MaintenanceBundle CR. Any failed gate writes
-nothing. Operations: drain, upgrade, etcd-backup, machineconfig-rotation.`,
+nothing. Operations: drain, upgrade, etcd-backup, machineconfig-rotation.
+
+Gates (in order; the first failure exits 1 and names the gate):
+  leader-lease   Lease seam-system/platform-leader exists and has a holder
+  leader-pod     the holder's Pod exists in seam-system and is scheduled (its node is recorded)
+  s3-config      etcd-backup only: Secret seam-system/seam-etcd-backup-config exists
+  target-nodes   every --targets node exists
+The cluster is only read (get Lease, Pod, Secret, Node); the CR is written to <dir>/<cluster>-<op>.yaml.`,
   flags: [
     {
       name: "operation",
@@ -29,9 +39,22 @@ nothing. Operations: drain, upgrade, etcd-backup, machineconfig-rotation.`,
   ],
   required: ["operation", "cluster", "output"],
   helpOnMissing: false,
-  run() {
-    return Promise.reject(
-      new NotAvailableError("not part of this build yet (maintenance is still to come); nothing was written"),
+  async run(flags, ctx) {
+    const s = (n: string) => flags.strings.get(n);
+    const path = await runMaintenance(
+      {
+        operation: s("operation")!,
+        cluster: s("cluster")!,
+        output: s("output")!,
+        targets: splitCommaList(s("targets")),
+        namespace: s("namespace") ?? "seam-system",
+      },
+      ctx.cwd,
+      () => {
+        const kc = loadKubeconfig({ flag: s("kubeconfig"), env: (n) => ctx.env(n) });
+        return kubeMaintenanceCluster(kc.kubeConfig);
+      },
     );
+    ctx.stderr(`compiler maintenance: wrote ${path}\n`);
   },
 };
