@@ -29,7 +29,7 @@ import {
   stringMapOf,
 } from "./transformers.ts";
 import { clone, getPath, has, isMap, scalarText, type Value, type VMap } from "./value.ts";
-import { applyReplacements, resolveVars, toVar, type Var } from "./vars.ts";
+import { applyReplacements, bindVars, resolveVars, toVar, type Var } from "./vars.ts";
 import { emitYamlStream } from "./yaml_emit.ts";
 import { parseYamlDocs } from "./yaml_parse.ts";
 
@@ -242,7 +242,12 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, orig
         }
         appendAll(acc, sub.resources, kfile, "resources");
         acc.config = mergeTC(acc.config, sub.config);
-        acc.vars.push(...sub.vars);
+        for (const v of sub.vars) {
+          if (acc.vars.some((x) => x.name === v.name)) {
+            throw new KustomizeError(`var '${v.name}' already encountered`, { file: kfile, path: "resources" });
+          }
+          acc.vars.push(v);
+        }
       } else if (ctx.fs.isFile(p)) {
         const fp = ldr.resolve(e, "resources");
         const rs = loadResourcesFromText(decode(ctx.fs.readFile(fp)!), fp);
@@ -307,6 +312,12 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, orig
     runTransformers(ctx, k, kfile, ldr, acc);
     // 6. vars
     if (Array.isArray(k.vars)) {
+      try {
+        bindVars(acc.resources, k.vars.map((v) => toVar(v, kfile)));
+      } catch (e) {
+        if (e instanceof KustomizeError) throw new KustomizeError(`merging vars: ${e.message}`, { file: kfile, path: "vars", cause: e });
+        throw e;
+      }
       for (const v of k.vars) {
         const vv = toVar(v, kfile);
         if (acc.vars.some((x) => x.name === vv.name)) {
@@ -413,6 +424,7 @@ function absorb(acc: Acc, r: Resource, kfile: string, field: string): void {
   // buildMetadata: a merge keeps the base's origin, a replace takes the new one; transformations carry over
   r.origin = behavior === "merge" ? old.origin ?? r.origin : r.origin ?? old.origin;
   if (r.transformations.length === 0) r.transformations = [...old.transformations];
+  r.refVarNames = [...old.refVarNames];
   r.prevIds = old.prevIds;
   r.prefixes = old.prefixes;
   r.suffixes = old.suffixes;

@@ -88,6 +88,8 @@ export class Resource {
   /** buildMetadata: where the resource came from, and the transformers that touched it since. */
   origin: Origin | undefined;
   transformations: Origin[] = [];
+  /** names of the vars bound to this resource (kustomize refVarNames) */
+  refVarNames: string[] = [];
   constructor(obj: VMap) {
     this.obj = obj;
   }
@@ -143,6 +145,7 @@ export class Resource {
     r.refBy = [...this.refBy];
     r.origin = this.origin;
     r.transformations = [...this.transformations];
+    r.refVarNames = [...this.refVarNames];
     return r;
   }
 }

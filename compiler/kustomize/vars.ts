@@ -1,15 +1,19 @@
 /** `vars` ($(NAME) substitution) and `replacements`. */
 import { KustomizeError } from "./errors.ts";
 import { type FieldSpec, specSelects, walkFieldSpec } from "./fieldspec.ts";
-import { gvkSelected, parseApiVersion, type Resource } from "./resource.ts";
+import { effectiveNs, isClusterScoped, type ResId, type Resource } from "./resource.ts";
 import { type Selector, selectResources, toSelector } from "./select.ts";
 import { clone, has, isMap, newMap, scalarText, type Value, type VMap } from "./value.ts";
 
 export interface Var {
   name: string;
   apiVersion: string;
+  /** objref GVK as kustomize's Target.GVK() derives it (apiVersion wins over inline group/version) */
+  group: string;
+  version: string;
   kind: string;
   objName: string;
+  namespace: string;
   fieldPath: string;
 }
 
@@ -17,11 +21,22 @@ export function toVar(v: Value, file: string): Var {
   if (!isMap(v) || typeof v.name !== "string") throw new KustomizeError("invalid var", { file, path: "vars" });
   const o = isMap(v.objref) ? v.objref : newMap();
   const f = isMap(v.fieldref) ? v.fieldref : newMap();
+  const apiVersion = typeof o.apiVersion === "string" ? o.apiVersion : "";
+  let group = typeof o.group === "string" ? o.group : "";
+  let version = typeof o.version === "string" ? o.version : "";
+  if (apiVersion !== "") {
+    const parts = apiVersion.split("/");
+    if (parts.length === 2) [group, version] = [parts[0]!, parts[1]!];
+    else if (parts.length === 1) version = parts[0]!;
+  }
   return {
     name: v.name,
-    apiVersion: typeof o.apiVersion === "string" ? o.apiVersion : "",
+    apiVersion,
+    group,
+    version,
     kind: typeof o.kind === "string" ? o.kind : "",
     objName: typeof o.name === "string" ? o.name : "",
+    namespace: typeof o.namespace === "string" ? o.namespace : "",
     fieldPath: typeof f.fieldPath === "string" ? f.fieldPath : typeof f.fieldpath === "string" ? f.fieldpath : "metadata.name",
   };
 }
@@ -83,18 +98,36 @@ export function lookupField(obj: Value, path: string[]): Value | undefined {
   return cur;
 }
 
+/**
+ * ResAccumulator.MergeVars: when a kustomization declaring vars is accumulated, each var is bound to the one
+ * resource of that kustomization's accumulated set whose any id (current or previous) has the objref's exact
+ * GVK and name (and effective namespace when the objref names one or the kind is cluster-scoped).
+ */
+export function bindVars(rs: Resource[], vars: Var[]): void {
+  for (const v of vars) {
+    const target: ResId = { group: v.group, version: v.version, kind: v.kind, name: v.objName, namespace: v.namespace };
+    const withNs = v.namespace !== "" || isClusterScoped(target);
+    const matched = rs.filter((r) =>
+      r.allIds().some((id) =>
+        id.name === target.name && id.group === target.group && id.version === target.version &&
+        id.kind === target.kind && (!withNs || effectiveNs(id) === effectiveNs(target))
+      )
+    );
+    if (matched.length > 1) {
+      throw new KustomizeError(`found ${matched.length} resId matches for var ${v.name} (unable to disambiguate)`);
+    }
+    if (matched.length === 1) matched[0]!.refVarNames.push(v.name);
+  }
+}
+
 export function resolveVars(all: Resource[], vars: Var[], specs: FieldSpec[]): void {
   if (vars.length === 0) return;
   const values = new Map<string, Value>();
-  for (const v of vars) {
-    const { group, version } = parseApiVersion(v.apiVersion);
-    const matches = all.filter((r) =>
-      r.allIds().some((id) => id.name === v.objName && gvkSelected(id, { group, version, kind: v.kind }))
-    );
-    if (matches.length === 0) throw new KustomizeError(`var '${v.name}' cannot be mapped to a field in the set of known resources`);
-    if (matches.length > 1) throw new KustomizeError(`found ${matches.length} resId matches for var ${v.name} (unable to disambiguate)`);
+  for (const v of [...vars].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const bound = all.find((r) => r.refVarNames.includes(v.name));
+    if (!bound) throw new KustomizeError(`var '${v.name}' cannot be mapped to a field in the set of known resources`);
     const fp = v.fieldPath.replace(/\[(\d+)\]/g, ".$1");
-    const val = lookupField(matches[0]!.obj, splitFieldPath(fp));
+    const val = lookupField(bound.obj, splitFieldPath(fp));
     if (val === undefined) throw new KustomizeError(`field specified in var '${v.name}' not found in corresponding resource`);
     values.set(v.name, val);
   }
