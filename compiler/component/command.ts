@@ -1,5 +1,9 @@
 import type { Command } from "../command.ts";
-import { NotAvailableError } from "../command.ts";
+import { formatFlagHelp, splitCommaList } from "../../shared/go_flags.ts";
+import { InputError } from "../../shared/errors.ts";
+import { loadKubeconfig } from "../../shared/kubeconfig.ts";
+import { runCatalog, runDescriptor } from "./component.ts";
+import { kubeDiscoverCluster, runDiscover } from "./discover.ts";
 
 export const componentCommand: Command = {
   name: "component",
@@ -8,7 +12,15 @@ export const componentCommand: Command = {
 
 Catalog mode renders RBACProfiles for the embedded catalog (cilium, cnpg, kueue, cert-manager,
 local-path-provisioner); descriptor mode scaffolds from a component descriptor; --discover reads a
-live cluster read-only and reports what it found.`,
+live cluster read-only and reports what it found.
+
+  compiler component --component cilium --component kueue --namespace seam-tenant-x \\
+      --target-clusters x --rbac-policy-ref x-policy --output profiles/
+  compiler component --descriptor my-operator.yaml --output profiles/
+  compiler component --discover [--namespace ns] [--kubeconfig path]
+
+Catalog: cert-manager v1.16, cilium v1.16, cnpg v1.24, kueue v0.9, local-path-provisioner v0.0.30.
+The PermissionSets the profiles reference must exist before Guardian provisions them.`,
   flags: [
     { name: "component", kind: "list", value: "<name>", help: "catalog entry" },
     { name: "descriptor", kind: "string", value: "<path>", help: "component descriptor file" },
@@ -31,9 +43,57 @@ live cluster read-only and reports what it found.`,
   ],
   required: [],
   helpOnMissing: true,
-  run() {
-    return Promise.reject(
-      new NotAvailableError("not part of this build yet (component is still to come); nothing was written"),
+  async run(flags, ctx) {
+    const s = (n: string) => flags.strings.get(n);
+    const components = flags.lists.get("component") ?? [];
+    const descriptor = s("descriptor");
+    if (components.length > 0 && descriptor) {
+      throw new InputError("--component and --descriptor are mutually exclusive");
+    }
+    const sink = { stdout: ctx.stdout };
+    if (flags.bools.get("discover")) {
+      await runDiscover(
+        () => {
+          try {
+            return kubeDiscoverCluster(
+              loadKubeconfig({ flag: s("kubeconfig"), env: (n) => ctx.env(n) }).kubeConfig,
+            );
+          } catch (err) {
+            throw new InputError(`build Kubernetes client: ${err instanceof Error ? err.message : err}`, {
+              cause: err,
+            });
+          }
+        },
+        { namespace: s("namespace") ?? "", output: s("output") },
+        ctx.cwd,
+        sink,
+      );
+      return;
+    }
+    if (descriptor) {
+      const p = await runDescriptor(descriptor, s("output"), ctx.cwd, sink);
+      if (p) ctx.stderr(`compiler component: wrote ${p}\n`);
+      return;
+    }
+    if (components.length > 0) {
+      const paths = await runCatalog(
+        components,
+        {
+          namespace: s("namespace") ?? "",
+          targetClusters: splitCommaList(s("target-clusters")),
+          rbacPolicyRef: s("rbac-policy-ref") ?? "",
+          output: s("output"),
+        },
+        ctx.cwd,
+        sink,
+      );
+      for (const p of paths) ctx.stderr(`compiler component: wrote ${p}\n`);
+      return;
+    }
+    throw new InputError(
+      `no mode selected: give --component <name>, --descriptor <file> or --discover\n\n${componentCommand.help}\n\nFlags:\n${
+        formatFlagHelp(componentCommand.flags)
+      }`,
     );
   },
 };
