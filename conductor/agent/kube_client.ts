@@ -42,6 +42,14 @@ export class KubeError extends Error {
   }
 }
 
+/** A write refused locally because this replica may not write (not the leader). */
+export class FencedWriteError extends Error {
+  override name = "FencedWriteError";
+  constructor(readonly method: string, readonly path: string, reason: string) {
+    super(`${method} ${path} refused: ${reason}`);
+  }
+}
+
 export function isNotFound(e: unknown): boolean {
   return e instanceof KubeError && e.status === 404;
 }
@@ -124,6 +132,13 @@ export class KubeClient {
   readonly #access: KubeAccess;
   /** Called after every request (metrics). */
   onRequest?: (method: string, status: number, ms: number) => void;
+  /**
+   * Checked synchronously right before every write is sent: a reason refuses the write with a
+   * FencedWriteError (leader fencing). Reads are never fenced.
+   */
+  writeGuard?: () => string | undefined;
+  /** Called for every write that is sent. */
+  onWrite?: (method: string, path: string) => void;
 
   constructor(access: KubeAccess) {
     this.#access = access;
@@ -167,6 +182,11 @@ export class KubeClient {
         : JSON.stringify(init.body, (_k, v) => typeof v === "bigint" ? _BigRaw.wrap(v) : v);
       body = _BigRaw.unwrap(body);
       headers["content-type"] = init.contentType ?? "application/json";
+    }
+    if (method !== "GET") {
+      const refused = this.writeGuard?.();
+      if (refused !== undefined) throw new FencedWriteError(method, path, refused);
+      this.onWrite?.(method, path);
     }
     const started = performance.now();
     const req: RequestInit & { client: Deno.HttpClient } = { method, headers, client: this.#http };
