@@ -1,0 +1,188 @@
+/**
+ * The three sources of a pack's manifests (compiler.md §6.6–§6.8): a directory of raw manifests,
+ * a kustomization (the native engine, compiler/kustomize), a Helm chart (the native engine,
+ * compiler/helm, once it exports a renderer). Each returns one multi-document stream plus the
+ * digests of what it read, for the PackDelivery's provenance.
+ */
+import { InputError } from "../../shared/errors.ts";
+import { sha256Hex } from "../../shared/digest.ts";
+import { kustomizeBuild } from "../kustomize/mod.ts";
+
+export interface RenderedSource {
+  /** Multi-document YAML. */
+  stream: string;
+  /** `label → sha256:<hex>` of what was read (sorted by label when written). */
+  inputs: Record<string, string>;
+  /** Files read (raw) or documents rendered; for the summary. */
+  detail: string;
+}
+
+function _notFound(err: unknown): boolean {
+  return err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory;
+}
+
+/**
+ * Raw path (§6.7): the directory's regular `.yaml`/`.yml` files (case-sensitive), not recursive,
+ * in byte order of their names. Each file is its own document stream (DEFECT D-P5): a `---` line
+ * separates the files.
+ */
+export async function renderRaw(dir: string, shownAs: string): Promise<RenderedSource> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && (e.name.endsWith(".yaml") || e.name.endsWith(".yml"))) names.push(e.name);
+    }
+  } catch (cause) {
+    throw new InputError(
+      `read rawSource.path ${JSON.stringify(shownAs)}: ${
+        _notFound(cause) ? "no such directory" : String(cause)
+      }`,
+      { code: "SourceUnreadable", cause, hint: "rawSource.path is relative to the input file's directory" },
+    );
+  }
+  if (names.length === 0) {
+    throw new InputError(`no YAML files found in ${JSON.stringify(shownAs)}`, {
+      code: "SourceEmpty",
+      hint: "the raw path reads *.yaml and *.yml files directly in that directory (not in subdirectories)",
+    });
+  }
+  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let stream = "";
+  let listing = "";
+  for (const name of names) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(`${dir}/${name}`);
+    } catch (cause) {
+      throw new InputError(`read ${JSON.stringify(`${shownAs}/${name}`)}: ${String(cause)}`, {
+        code: "SourceUnreadable",
+        cause,
+      });
+    }
+    stream += `---\n${text}${text.endsWith("\n") ? "" : "\n"}`;
+    listing += `${name}\0${sha256Hex(text)}\n`;
+  }
+  return {
+    stream,
+    inputs: { rawSource: `sha256:${sha256Hex(listing)}` },
+    detail: `${names.length} file${names.length === 1 ? "" : "s"}`,
+  };
+}
+
+/** Kustomize path (§6.8): `kustomize build` with default options, by the native engine. */
+export function renderKustomize(dir: string, shownAs: string, warn: (m: string) => void): RenderedSource {
+  let stream: string;
+  try {
+    stream = kustomizeBuild(dir, { onWarning: (m) => warn(`kustomize: ${m}`) });
+  } catch (err) {
+    if (err instanceof InputError) {
+      throw new InputError(`kustomize build ${JSON.stringify(shownAs)}: ${err.describe()}`, {
+        code: err.code,
+        cause: err,
+      });
+    }
+    throw err;
+  }
+  if (stream.trim() === "") {
+    throw new InputError(`kustomize build ${JSON.stringify(shownAs)} produced no output`, {
+      code: "SourceEmpty",
+    });
+  }
+  return { stream, inputs: { kustomizeSource: `sha256:${sha256Hex(stream)}` }, detail: "kustomize build" };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helm
+
+/**
+ * What the helm path needs from the Helm engine (compiler/helm/mod.ts). Until that module exports
+ * `renderChart` (and `HELM_ENGINE_VERSION`), the helm path stops with a clear "not yet" error
+ * before any network access.
+ */
+export interface HelmEngine {
+  /** e.g. `v3.17.3` — the Helm release whose behaviour the engine reproduces. */
+  version: string;
+  renderChart(
+    chart: Uint8Array,
+    options: { releaseName?: string | undefined; namespace: string; valuesYaml?: string | undefined },
+  ): Promise<HelmRenderResult> | HelmRenderResult;
+}
+
+export interface HelmRenderResult {
+  /** The chart's own name (Chart.yaml `name`). */
+  chartName: string;
+  /** Template path → rendered text (templates/ only; hooks still included). */
+  files: Record<string, string> | Map<string, string>;
+}
+
+/** Loads the Helm engine if this build has one; undefined otherwise. */
+export async function loadHelmEngine(): Promise<HelmEngine | undefined> {
+  // Not a literal specifier: the engine may not exist yet and the compiler must still type-check.
+  const spec = new URL("../helm/mod.ts", import.meta.url).href;
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(spec) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof mod.renderChart !== "function") return undefined;
+  const version = typeof mod.HELM_ENGINE_VERSION === "string" ? mod.HELM_ENGINE_VERSION : "v3.17.3";
+  return { version, renderChart: mod.renderChart as HelmEngine["renderChart"] };
+}
+
+/**
+ * §6.6 step 6: outputs sorted by template path; `NOTES.txt` (any case) and outputs empty after
+ * trimming are skipped; each kept output becomes `---\n<trimmed>\n`.
+ */
+export function joinHelmOutputs(files: Record<string, string> | Map<string, string>): string {
+  const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  let out = "";
+  for (const [path, text] of entries) {
+    if (path.toLowerCase().endsWith("notes.txt")) continue;
+    const t = text.trim();
+    if (t === "") continue;
+    out += `---\n${t}\n`;
+  }
+  return out;
+}
+
+/** Fetches a chart archive: `file://` from disk, `http(s)://` with a timeout (D-P3). */
+export async function fetchChart(
+  url: string,
+  options: { fetch?: typeof fetch; timeoutMs?: number; baseDir: string },
+): Promise<Uint8Array> {
+  if (url.startsWith("file://")) {
+    let path = decodeURIComponent(url.slice("file://".length));
+    if (!path.startsWith("/")) path = `${options.baseDir}/${path}`;
+    try {
+      return await Deno.readFile(path);
+    } catch (cause) {
+      throw new InputError(
+        `fetch chart ${JSON.stringify(url)}: ${_notFound(cause) ? "no such file" : String(cause)}`,
+        {
+          code: "ChartUnreadable",
+          cause,
+        },
+      );
+    }
+  }
+  const f = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let res: Response;
+  try {
+    res = await f(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (cause) {
+    throw new InputError(`fetch chart ${JSON.stringify(url)}: ${String(cause)}`, {
+      code: "ChartUnreadable",
+      cause,
+    });
+  }
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    throw new InputError(`fetch chart ${JSON.stringify(url)}: HTTP ${res.status}`, {
+      code: "ChartUnreadable",
+    });
+  }
+  return new Uint8Array(await res.arrayBuffer());
+}
