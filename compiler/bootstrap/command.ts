@@ -1,14 +1,28 @@
 import type { Command } from "../command.ts";
-import { NotAvailableError } from "../command.ts";
+import { runBootstrap, SEEDED_EPOCH } from "./bootstrap.ts";
 
 export const bootstrapCommand: Command = {
   name: "bootstrap",
   summary: "Talos machine configs, PKI and the TalosCluster CR from a ClusterInput",
   help: `Usage: compiler bootstrap --input <cluster.yaml> --output <dir>
 
-Turns a ClusterInput into one Secret per node holding its Talos machine config, the TalosCluster CR,
-the bootstrap sequence and an admin talosconfig. Key material is SOPS/age-encrypted whenever age
-recipients resolve (--age-recipient, SOPS_AGE_RECIPIENTS or a .sops.yaml creation rule).`,
+Turns a ClusterInput into one Secret per node holding its Talos machine config (Talos v1.9–v1.12),
+the TalosCluster CR, the bootstrap sequence, the secrets bundle and an admin talosconfig.
+
+Paths: mode bootstrap generates fresh PKI (or reuses --secrets); importExistingCluster takes the PKI
+from machineConfigPaths[<init node>] (A), else from the live cluster's seam-mc-<name>-<init> Secret
+(B, read-only: seam-tenant-<name>, then seam-system), else copies the talosconfig only (C).
+
+Files in <dir>: seam-mc-<name>-<host>.yaml (one per node), seam-mc-<name>-talosconfig.yaml,
+<name>.yaml (TalosCluster), bootstrap-sequence.yaml, <name>-secrets.yaml (reuse with --secrets),
+<name>-talosconfig.yaml, and seam-tenant-namespace.yaml on import. Files holding key material are
+SOPS/age-encrypted for the recipients of --age-recipient, SOPS_AGE_RECIPIENTS or a .sops.yaml
+creation rule; without any, bootstrap refuses unless --unencrypted is given. An encrypted file whose
+plaintext did not change is left untouched. --seed (with SOURCE_DATE_EPOCH, else ${SEEDED_EPOCH})
+makes every plain file byte-identical across runs.
+
+Optional ClusterInput fields: patches, ciliumPrerequisites, registryMirrors, importExistingCluster,
+machineConfigPaths.`,
   flags: [
     { name: "input", kind: "string", value: "<path>", help: "ClusterInput YAML file" },
     { name: "output", kind: "string", value: "<dir>", help: "output directory (created if absent)" },
@@ -52,11 +66,28 @@ recipients resolve (--age-recipient, SOPS_AGE_RECIPIENTS or a .sops.yaml creatio
   ],
   required: ["input", "output"],
   helpOnMissing: false,
-  run() {
-    return Promise.reject(
-      new NotAvailableError(
-        "not part of this build yet (native Talos config generation and SOPS are still to come); nothing was written",
-      ),
+  async run(flags, ctx) {
+    const result = await runBootstrap({
+      input: flags.strings.get("input")!,
+      output: flags.strings.get("output")!,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      kubeconfig: flags.strings.get("kubeconfig"),
+      talosconfig: flags.strings.get("talosconfig"),
+      secrets: flags.strings.get("secrets"),
+      ageRecipients: flags.lists.get("age-recipient") ?? [],
+      ageIdentity: flags.strings.get("age-identity"),
+      unencrypted: flags.bools.get("unencrypted") === true,
+      seed: flags.strings.get("seed"),
+      warn: (m) => ctx.stderr(`compiler bootstrap: warning: ${m}\n`),
+    });
+    ctx.stderr(
+      `compiler bootstrap: path ${result.path}: ${result.files.length} files in ${
+        flags.strings.get("output")
+      } ` +
+        `(${result.written.length} written, ${result.unchanged.length} unchanged; key material ${
+          result.encrypted ? "SOPS-encrypted" : "in PLAINTEXT"
+        })\n`,
     );
   },
 };
