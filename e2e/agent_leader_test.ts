@@ -51,7 +51,7 @@ Deno.test({
         kind: "RunnerConfig",
         metadata: { name: CLUSTER, namespace: NS },
         spec: { clusterRef: CLUSTER, runnerImage: "conductor-exec:v1.10.0" },
-      }).catch(async (e) => {
+      }).catch((e) => {
         throw new Error(`cannot create the RunnerConfig: ${e}`);
       });
       const env = {

@@ -152,7 +152,8 @@ export class LeaderElector {
       leaseDurationSeconds: Math.round(this.leaseDurationMs / 1000),
       acquireTime: mine && old?.acquireTime ? old.acquireTime : ts,
       renewTime: ts,
-      leaseTransitions: (old?.leaseTransitions ?? 0) + (old && !mine && old.holderIdentity ? 1 : 0),
+      // client-go: any change of holder (an empty one included) is a transition
+      leaseTransitions: (old?.leaseTransitions ?? 0) + (old && !mine ? 1 : 0),
     };
   }
 

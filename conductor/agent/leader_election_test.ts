@@ -103,6 +103,7 @@ Deno.test("release on shutdown lets the follower take over at its next retry", a
   await b.tick();
   assert(b.isLeader());
   assertEquals(events, ["a:start", "b:start"]);
+  assertEquals(store.peek()!.spec.leaseTransitions, 1);
   assert(!(await a.release()), "a no longer holds it");
 });
 

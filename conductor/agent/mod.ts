@@ -63,9 +63,10 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   const identity = _identity(env);
 
   // Readiness is reported by the owners of the state: the elector and the loops.
-  let elector: LeaderElector | undefined;
+  const holder: { elector?: LeaderElector } = {};
   const leaderLoops: PeriodicLoop[] = [];
   const notReady = (): string[] => {
+    const elector = holder.elector;
     if (!elector) return ["starting"];
     const r: string[] = [];
     if (!elector.leaseKnown()) r.push("leader election: the lease state is not known yet");
@@ -85,7 +86,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     readiness: { notReadyReasons: notReady },
     metrics: () => {
       const leaderLine = `conductor_leader{identity="${identity.replace(/["\\\n]/g, "_")}"} ${
-        elector?.isLeader() ? 1 : 0
+        holder.elector?.isLeader() ? 1 : 0
       }`;
       return [
         metrics.render(),
@@ -102,7 +103,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     version: SEAM_VERSION,
   });
 
-  const fence = () => (elector?.isLeader() ? undefined : "this replica is not the leader");
+  const fence = () => (holder.elector?.isLeader() ? undefined : "this replica is not the leader");
   const guard = (c: KubeClient, cluster: string) => {
     c.writeGuard = () => {
       const r = fence();
@@ -225,7 +226,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   const stopElection = new AbortController();
   let leaderWork: Promise<unknown> | undefined;
   const lost = Promise.withResolvers<string>();
-  elector = new LeaderElector({
+  const elector = new LeaderElector({
     identity,
     store: new KubeLeaseStore(leaseClient, namespace, leaseName(cfg.clusterRef)),
     clock,
@@ -235,6 +236,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     },
     onStoppedLeading: (reason) => lost.resolve(reason),
   });
+  holder.elector = elector;
   const election = elector.run(stopElection.signal);
 
   const stop = Promise.withResolvers<string>();

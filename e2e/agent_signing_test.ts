@@ -1,0 +1,342 @@
+// Signing on management and verification on the tenant with real agents (`deno run -P=conductor
+// conductor/main.ts agent`, ServiceAccount kubeconfigs with only the RBAC each role needs) on two
+// real kube-apiservers. Signed objects verify and receipts are written; a tampered object or a key
+// the tenant does not trust gives no receipt and DegradedSecurityState; a key ring (new + old)
+// accepts a rotated key.
+import { assert, assertEquals } from "../shared/testing/asserts.ts";
+import {
+  ANNOTATION_MANAGEMENT_SIGNATURE,
+  ANNOTATION_MANAGEMENT_SPEC_HASH,
+  ANNOTATION_PACK_SIGNATURE,
+  ANNOTATION_SIGNING_KEY_ID,
+  canonicalJson,
+  generateKeyPairPem,
+  KeyRing,
+  loadPublicKeysPem,
+  sha256Hex,
+} from "../shared/signing/mod.ts";
+import { apiVersionOf } from "../schemas/names.ts";
+import { saKubeconfig, startClusters } from "./cluster/mod.ts";
+import {
+  AgentProc,
+  eventually,
+  grant,
+  installCrds,
+  kpath,
+  managementRules,
+  namespaces,
+  tenantLocalRules,
+  tenantOnManagementRules,
+  writeTemp,
+} from "./agent_support_test.ts";
+
+const T = "t1";
+const ONT = "ont-system";
+const TNS = `seam-tenant-${T}`;
+const SEAM = "seam-system";
+
+type Cond = { type: string; status: string; reason: string };
+type Obj = {
+  metadata: { name: string; annotations?: Record<string, string>; resourceVersion?: string };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown> & { conditions?: Cond[] };
+  data?: Record<string, string>;
+};
+const cond = (o: Obj | undefined, type: string) => o?.status?.conditions?.find((c) => c.type === type);
+const b64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
+const unb64 = (s: string) => new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
+
+Deno.test({
+  name: "e2e agent signing: management signs, tenant verifies; tampering and wrong keys give no receipt",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const clusters = await startClusters();
+    const { management: mgmt, tenant } = clusters;
+    const agents: AgentProc[] = [];
+    const dir = await Deno.makeTempDir({ prefix: "agent-signing-" });
+    try {
+      await Promise.all([installCrds(mgmt), installCrds(tenant)]);
+      await namespaces(mgmt, [ONT, SEAM, TNS]);
+      await namespaces(tenant, [ONT]);
+      // management agent
+      const mr = managementRules();
+      const msa = { namespace: ONT, name: "conductor" };
+      const mgmtKc = await saKubeconfig(mgmt, ONT, "conductor");
+      await grant(mgmt, "conductor-management", msa, mr.cluster);
+      await grant(mgmt, "conductor-leader-election", msa, mr.agentNamespace, ONT);
+      // tenant agent: local SA, and its own SA on management
+      const tsa = { namespace: ONT, name: "conductor" };
+      const tenantKc = await saKubeconfig(tenant, ONT, "conductor");
+      await grant(tenant, "conductor-tenant", tsa, tenantLocalRules(), ONT);
+      const remoteSa = { namespace: TNS, name: `conductor-${T}` };
+      const remoteKc = await saKubeconfig(mgmt, TNS, remoteSa.name);
+      const tr = tenantOnManagementRules();
+      await grant(mgmt, `conductor-tenant-${T}`, remoteSa, tr.seamSystem, SEAM);
+      await grant(mgmt, `conductor-tenant-${T}`, remoteSa, tr.tenantNamespace, TNS);
+
+      const k1 = await generateKeyPairPem();
+      const k2 = await generateKeyPairPem();
+      const files = {
+        k1priv: await writeTemp(dir, "k1.pem", k1.privatePem),
+        k1pub: await writeTemp(dir, "k1.pub", k1.publicPem),
+        k2priv: await writeTemp(dir, "k2.pem", k2.privatePem),
+        k2pub: await writeTemp(dir, "k2.pub", k2.publicPem),
+        ring: await writeTemp(dir, "ring.pub", k2.publicPem + k1.publicPem),
+      };
+      const mgmtEnv = (priv: string, pub: string) => ({
+        CONDUCTOR_ROLE: "management",
+        CLUSTER_REF: "mgmt",
+        POD_NAMESPACE: ONT,
+        KUBECONFIG: mgmtKc,
+        SIGNING_PRIVATE_KEY_PATH: priv,
+        SIGNING_PUBLIC_KEY_PATH: pub,
+        CONDUCTOR_LOOP_INTERVAL_MS: "1000",
+      });
+      const tenantEnv = (pub: string) => ({
+        CONDUCTOR_ROLE: "tenant",
+        CLUSTER_REF: T,
+        POD_NAMESPACE: ONT,
+        KUBECONFIG: tenantKc,
+        MGMT_KUBECONFIG_PATH: remoteKc,
+        SIGNING_PUBLIC_KEY_PATH: pub,
+        CONDUCTOR_LOOP_INTERVAL_MS: "1000",
+      });
+
+      // management objects
+      const post = (
+        kind: Parameters<typeof kpath>[0],
+        ns: string,
+        name: string,
+        spec: Record<string, unknown>,
+      ) =>
+        mgmt.client.post(kpath(kind, ns), {
+          apiVersion: apiVersionOf(kind),
+          kind,
+          metadata: { name, namespace: ns },
+          spec,
+        });
+      await post("PackDelivery", TNS, "nginx", {
+        version: "1.0.0",
+        chartName: "nginx <ingress> & co\u2028",
+        registryRef: { url: "oci://registry.local/packs/nginx", digest: "sha256:abc" },
+        targetClusters: [T],
+        rollbackToRevision: 0,
+      });
+      await post("PackInstalled", TNS, `nginx-${T}`, {
+        clusterPackRef: "nginx",
+        targetClusterRef: T,
+        version: "1.0.0",
+        chartName: "nginx <ingress> & co",
+      });
+      const snapV1 = "2026-01-01T00:00:00Z";
+      await post("PermissionSnapshot", SEAM, `snapshot-${T}`, {
+        targetCluster: T,
+        version: snapV1,
+        generatedAt: snapV1,
+        subjects: [{
+          subjectKind: "ServiceAccount",
+          subjectName: "app<1>",
+          namespace: "apps",
+          permissions: [{ resources: ["pods"], verbs: ["get"] }],
+        }],
+      });
+
+      let m = new AgentProc("mgmt-0", mgmtEnv(files.k1priv, files.k1pub));
+      agents.push(m);
+      let ten = new AgentProc("tenant-0", tenantEnv(files.k1pub));
+      agents.push(ten);
+      const ring1 = new KeyRing(await loadPublicKeysPem(k1.publicPem));
+      const get = (c: typeof mgmt, p: string) => c.client.get<Obj>(p).catch(() => undefined);
+
+      await t.step(
+        "management signs PackDelivery, PackInstalled (+ artifact Secret) and PermissionSnapshot",
+        async () => {
+          const pd = await eventually("PackDelivery signed", 60_000, async () => {
+            const o = await get(mgmt, kpath("PackDelivery", TNS, "nginx"));
+            return o?.metadata.annotations?.[ANNOTATION_PACK_SIGNATURE] ? o : undefined;
+          });
+          assert((await ring1.verifySpec(pd.spec, pd.metadata.annotations![ANNOTATION_PACK_SIGNATURE])).ok);
+          assertEquals(pd.metadata.annotations![ANNOTATION_SIGNING_KEY_ID], k1.keyId);
+          const pi = await eventually("PackInstalled signed", 30_000, async () => {
+            const o = await get(mgmt, kpath("PackInstalled", TNS, `nginx-${T}`));
+            return o?.metadata.annotations?.[ANNOTATION_MANAGEMENT_SIGNATURE] ? o : undefined;
+          });
+          const bytes = new TextEncoder().encode(canonicalJson(pi.spec));
+          assertEquals(pi.metadata.annotations![ANNOTATION_MANAGEMENT_SPEC_HASH], await sha256Hex(bytes));
+          const sec = await eventually(
+            "artifact Secret",
+            30_000,
+            () => get(mgmt, `/api/v1/namespaces/${TNS}/secrets/seam-pack-signed-${T}-nginx-${T}`),
+          );
+          assertEquals(unb64(sec.data!.artifact!), canonicalJson(pi.spec));
+          assert(unb64(sec.data!.artifact!).includes("\\u003cingress\\u003e \\u0026 co"));
+          const ps = await eventually("PermissionSnapshot signed", 30_000, async () => {
+            const o = await get(mgmt, kpath("PermissionSnapshot", SEAM, `snapshot-${T}`));
+            return o?.status?.signed === true ? o : undefined;
+          });
+          assert(
+            (await ring1.verifySpec(ps.spec, ps.metadata.annotations![ANNOTATION_MANAGEMENT_SIGNATURE])).ok,
+          );
+        },
+      );
+
+      await t.step(
+        "the tenant verifies and writes receipts; management sees the acknowledgement",
+        async () => {
+          const r = await eventually("receipt-t1 acknowledged", 60_000, async () => {
+            const o = await get(tenant, kpath("PermissionSnapshotReceipt", ONT, `receipt-${T}`));
+            return cond(o, "Acknowledged")?.status === "True" ? o : undefined;
+          });
+          assertEquals(r.spec!.snapshotVersion, snapV1);
+          assertEquals(cond(r, "DegradedSecurityState")?.status, "False");
+          assertEquals(r.status!.syncStatus, "InSync");
+          const pr = await eventually("PackReceipt verified", 30_000, async () => {
+            const o = await get(tenant, kpath("PackReceipt", ONT, `nginx-${T}`));
+            return o?.status?.verified === true ? o : undefined;
+          });
+          assertEquals(cond(pr, "Verified")?.status, "True");
+          assertEquals(pr.spec!.clusterPackRef, "nginx");
+          assertEquals(pr.spec!.signatureRef, `seam-pack-signed-${T}-nginx-${T}`);
+          await eventually(
+            "lastAckedVersion on management",
+            30_000,
+            async () =>
+              (await get(mgmt, kpath("PermissionSnapshot", SEAM, `snapshot-${T}`)))?.status
+                ?.lastAckedVersion === snapV1,
+          );
+          // idempotent: a verified receipt is not rewritten on later passes
+          const rv = pr.metadata.resourceVersion;
+          await new Promise((res) => setTimeout(res, 3_000));
+          assertEquals(
+            (await get(tenant, kpath("PackReceipt", ONT, `nginx-${T}`)))?.metadata.resourceVersion,
+            rv,
+          );
+        },
+      );
+
+      const snapV2 = "2026-02-01T00:00:00Z";
+      await t.step(
+        "tampered objects (no management signer running): no receipt, DegradedSecurityState",
+        async () => {
+          assertEquals((await m.stop()).code, 0, m.dump());
+          // snapshot spec changed without a new signature
+          await mgmt.client.json("PATCH", kpath("PermissionSnapshot", SEAM, `snapshot-${T}`), {
+            body: {
+              spec: {
+                version: snapV2,
+                subjects: [{
+                  subjectKind: "User",
+                  subjectName: "mallory",
+                  permissions: [{ resources: ["*"], verbs: ["*"] }],
+                }],
+              },
+            },
+            contentType: "application/merge-patch+json",
+          });
+          // artifact bytes changed, signature kept
+          const secPath = `/api/v1/namespaces/${TNS}/secrets/seam-pack-signed-${T}-nginx-${T}`;
+          const sec = await mgmt.client.get<Obj>(secPath);
+          const forged = unb64(sec.data!.artifact!).replace('"version":"1.0.0"', '"version":"6.6.6"');
+          await mgmt.client.json("PATCH", secPath, {
+            body: { data: { artifact: b64(forged) } },
+            contentType: "application/merge-patch+json",
+          });
+          // a delivery that was never signed by management at all
+          await post("PackInstalled", TNS, `redis-${T}`, {
+            clusterPackRef: "redis",
+            targetClusterRef: T,
+            version: "7.0.0",
+          });
+          await mgmt.client.post(`/api/v1/namespaces/${TNS}/secrets`, {
+            metadata: { name: `seam-pack-signed-${T}-redis-${T}` },
+            data: { artifact: b64('{"clusterPackRef":"redis"}'), signature: btoa("x".repeat(64)) },
+          });
+
+          const r = await eventually("receipt-t1 degraded", 60_000, async () => {
+            const o = await get(tenant, kpath("PermissionSnapshotReceipt", ONT, `receipt-${T}`));
+            return cond(o, "DegradedSecurityState")?.status === "True" ? o : undefined;
+          });
+          assertEquals(cond(r, "DegradedSecurityState")?.reason, "SignatureVerificationFailed");
+          assertEquals(
+            r.spec!.snapshotVersion,
+            snapV1,
+            "the receipt must not advance to an unverified version",
+          );
+          assertEquals(r.status!.degradedSecurityState, true);
+          const pr = await eventually("PackReceipt degraded", 30_000, async () => {
+            const o = await get(tenant, kpath("PackReceipt", ONT, `nginx-${T}`));
+            return o?.status?.verified === false ? o : undefined;
+          });
+          assertEquals(cond(pr, "Verified")?.status, "False");
+          assertEquals(cond(pr, "DegradedSecurityState")?.status, "True");
+          const redisPi = await eventually("redis PackInstalled degraded", 30_000, async () => {
+            const o = await get(mgmt, kpath("PackInstalled", TNS, `redis-${T}`));
+            return cond(o, "DegradedSecurityState")?.status === "True" ? o : undefined;
+          });
+          assertEquals(cond(redisPi, "DegradedSecurityState")?.reason, "SignatureVerificationFailed");
+          assertEquals(await tenant.client.status(kpath("PackReceipt", ONT, `redis-${T}`)), 404);
+        },
+      );
+
+      await t.step(
+        "a key the tenant does not trust: everything re-signed with it still gives no receipt",
+        async () => {
+          m = new AgentProc("mgmt-1", mgmtEnv(files.k2priv, files.k2pub));
+          agents.push(m);
+          await eventually("re-signed with k2", 60_000, async () => {
+            const o = await get(mgmt, kpath("PermissionSnapshot", SEAM, `snapshot-${T}`));
+            return o?.metadata.annotations?.[ANNOTATION_SIGNING_KEY_ID] === k2.keyId;
+          });
+          await eventually("artifact republished", 30_000, async () => {
+            const s = await get(mgmt, `/api/v1/namespaces/${TNS}/secrets/seam-pack-signed-${T}-nginx-${T}`);
+            return s && !unb64(s.data!.artifact!).includes("6.6.6");
+          });
+          const since = ten.lines.length;
+          await eventually("tenant rejects with the k1 ring", 30_000, () =>
+            Promise.resolve(
+              ten.lines.slice(since).filter((l) => l.msg === "signature verification failed").length >= 3,
+            ));
+          const r = await get(tenant, kpath("PermissionSnapshotReceipt", ONT, `receipt-${T}`));
+          assertEquals(r!.spec!.snapshotVersion, snapV1);
+          assertEquals(cond(r, "DegradedSecurityState")?.status, "True");
+          assertEquals((await get(tenant, kpath("PackReceipt", ONT, `nginx-${T}`)))!.status!.verified, false);
+          assertEquals(await tenant.client.status(kpath("PackReceipt", ONT, `redis-${T}`)), 404);
+        },
+      );
+
+      await t.step("a key ring with the new and the old key accepts the rotated signatures", async () => {
+        assertEquals((await ten.stop()).code, 0, ten.dump());
+        ten = new AgentProc("tenant-1", tenantEnv(files.ring));
+        agents.push(ten);
+        const r = await eventually("receipt advanced to v2", 60_000, async () => {
+          const o = await get(tenant, kpath("PermissionSnapshotReceipt", ONT, `receipt-${T}`));
+          return o?.spec?.snapshotVersion === snapV2 && cond(o, "DegradedSecurityState")?.status === "False"
+            ? o
+            : undefined;
+        });
+        assertEquals(r.status!.degradedSecurityState, false);
+        await eventually(
+          "nginx receipt verified again",
+          30_000,
+          async () => (await get(tenant, kpath("PackReceipt", ONT, `nginx-${T}`)))?.status?.verified === true,
+        );
+        await eventually(
+          "redis receipt created once signed",
+          30_000,
+          async () => (await get(tenant, kpath("PackReceipt", ONT, `redis-${T}`)))?.status?.verified === true,
+        );
+        const metrics = await ten.metrics();
+        assert(
+          /conductor_verifications_total\{kind="PermissionSnapshot",result="ok"\} [1-9]/.test(metrics),
+          metrics,
+        );
+        assert(/conductor_sign_duration_seconds_count\{kind="PackInstalled"\} [1-9]/.test(await m.metrics()));
+      });
+    } finally {
+      for (const ag of agents) await ag.stop();
+      await clusters.stop();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
