@@ -56,7 +56,16 @@ import {
 import { marshalJSON, unmarshalJSON } from "./json.ts";
 import { parseVersion, semverCompare } from "./semver.ts";
 import { durationRound, durationString, formatGoTime, GoTime, isValidZone, parseDuration, parseGoTime } from "./dates.ts";
-import { buildCustomCert, decryptAES, derivePassword, encryptAES, genPrivateKey } from "./crypto.ts";
+import {
+  buildCustomCert,
+  decryptAES,
+  derivePassword,
+  encryptAES,
+  genCA,
+  genPrivateKey,
+  genSelfSignedCert,
+  genSignedCert,
+} from "./crypto.ts";
 import { helmFuncs } from "./helm_funcs.ts";
 
 export { helmFuncs } from "./helm_funcs.ts";
@@ -194,6 +203,7 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     ? (() => opts.now as number)
     : () => Date.now();
   const nowTime = () => new GoTime(nowFn(), 0, "Local");
+  const certEnv = { now: nowFn, rand };
   const timeArg = (d: unknown): GoTime => {
     if (d instanceof GoTime) return d;
     if (d instanceof GoInt && (d.kind === "int" || d.kind === "int64" || d.kind === "int32")) {
@@ -669,6 +679,24 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
       throw new Error("htpasswd is not supported by this renderer");
     }),
     genPrivateKey: goFunc(["string"], (t) => genPrivateKey(t as string)),
+    genCA: goFunc(["string", "int"], (cn, d) => genCA(certEnv, cn as string, toInt(d))),
+    genCAWithKey: goFunc(["string", "int", "string"], (cn, d, k) => genCA(certEnv, cn as string, toInt(d), k as string)),
+    genSelfSignedCert: goFunc(
+      ["string", "list", "list", "int"],
+      (cn, ips, dns, d) => genSelfSignedCert(certEnv, cn as string, ips, dns, toInt(d)),
+    ),
+    genSelfSignedCertWithKey: goFunc(
+      ["string", "list", "list", "int", "string"],
+      (cn, ips, dns, d, k) => genSelfSignedCert(certEnv, cn as string, ips, dns, toInt(d), k as string),
+    ),
+    genSignedCert: goFunc(
+      ["string", "list", "list", "int", ANY],
+      (cn, ips, dns, d, ca) => genSignedCert(certEnv, cn as string, ips, dns, toInt(d), ca),
+    ),
+    genSignedCertWithKey: goFunc(
+      ["string", "list", "list", "int", ANY, "string"],
+      (cn, ips, dns, d, ca, k) => genSignedCert(certEnv, cn as string, ips, dns, toInt(d), ca, k as string),
+    ),
     derivePassword: goFunc(
       [ANY, "string", "string", "string", "string"],
       (c, t, p, u, s) => derivePassword(toInt(c), t as string, p as string, u as string, s as string),

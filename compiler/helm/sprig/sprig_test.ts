@@ -152,3 +152,24 @@ Deno.test("int64 values from --set print in full and compare with int literals",
   t.parse("t", "{{ .Values.n }} {{ eq .Values.n 5 }} {{ quote .Values.n }} {{ add .Values.n 1 }}");
   assertEquals(t.execute("t", { Values: { n: goInt64(5000000) } }), "5000000 false \"5000000\" 5000001");
 });
+
+Deno.test("genCA / genSignedCert / genSelfSignedCert produce parseable certificates", async () => {
+  const { X509Certificate } = await import("node:crypto");
+  const t = new TemplateSet({ missingKey: "zero" }).funcs(sprigFuncs({ seed: 7, now: 1700000000000 }));
+  t.parse(
+    "t",
+    '{{ $ca := genCA "my-ca" 365 }}{{ $c := genSignedCert "svc" (list "10.0.0.1") (list "svc.ns.svc") 30 $ca }}' +
+      '{{ $s := genSelfSignedCert "self" nil (list "a.example") 10 }}{{ $ca.Cert }}|{{ $c.Cert }}|{{ $c.Key }}|{{ $s.Cert }}',
+  );
+  const [ca, cert, key, self] = t.execute("t", {}).split("|") as [string, string, string, string];
+  const caX = new X509Certificate(ca);
+  const cX = new X509Certificate(cert);
+  assertEquals(caX.subject, "CN=my-ca");
+  assertEquals(caX.ca, true);
+  assertEquals(cX.issuer, "CN=my-ca");
+  assertEquals(cX.verify(caX.publicKey), true);
+  assertEquals(cX.subjectAltName, "DNS:svc.ns.svc, IP Address:10.0.0.1");
+  assertMatch(key, /^-----BEGIN RSA PRIVATE KEY-----/);
+  assertEquals(new X509Certificate(self).subjectAltName, "DNS:a.example");
+  assertEquals(caX.validFrom, "Nov 14 22:13:20 2023 GMT");
+});
