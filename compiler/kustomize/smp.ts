@@ -111,12 +111,83 @@ function mergeFields(d: VMap, s: VMap, schema: SchemaNode | null, path: string[]
   return d;
 }
 
-function elemKeyValues(e: Value, keys: string[]): string[] {
-  if (!isMap(e)) return keys.map(() => "");
-  return keys.map((k) => (has(e, k) ? scalarText(e[k]) ?? "" : ""));
+// ---- kyaml walk/associative_sequence.go, ported step by step (its quirks are kustomize's output) ----
+
+/** A scalar's text as kyaml sees it (YNode().Value); maps, lists and null read as "". */
+function nodeText(v: Value | undefined): string {
+  return scalarText(v) ?? "";
 }
 
-function unify(a: string[], b: string[]): string[] | null {
+function isEmptyElem(e: Value | undefined): boolean {
+  return e === undefined || e === null || (isMap(e) && Object.keys(e).length === 0);
+}
+
+/** RNode.ElementValuesList: per element, the value of each key ("" when missing/null/empty). */
+function elementValuesList(list: Value[], keys: string[]): string[][] {
+  return list.map((e) => keys.map((k) => (isMap(e) && has(e, k) ? nodeText(e[k]) : "")));
+}
+
+/** FieldMatcher{Name, StringValue}: the field when present (any value if `value` is ""), else undefined. */
+function fieldMatch(e: VMap, key: string, value: string): Value | undefined {
+  if (!has(e, key)) return undefined;
+  const v = e[key]!;
+  if (value === "") return v;
+  return nodeText(v) === value && (scalarText(v) !== undefined) ? v : undefined;
+}
+
+/** RNode.ElementList (ElementMatcher with MatchField): first mapping element whose keys equal the values. */
+function elementList(list: Value[] | undefined, keys: string[], values: string[]): VMap | undefined {
+  if (!list) return undefined;
+  for (const e of list) {
+    if (!isMap(e)) continue;
+    if (keys.every((k, i) => has(e, k) && scalarText(e[k]) !== undefined && nodeText(e[k]) === values[i])) return e;
+  }
+  return undefined;
+}
+
+/** yaml.ElementSetter on a sequence: replace (or delete when `element` is null) matches, else append. */
+function elementSetter(list: Value[], element: Value | null, keys: string[], values: string[]): Value[] {
+  const mappingSetter = keys.length > 0 && keys[0] !== "" && values.length > 0 && values[0] !== "";
+  const out: Value[] = [];
+  let found = false;
+  for (const e of list) {
+    if (isEmptyElem(e)) continue; // empty elements are dropped
+    if (!isMap(e)) {
+      if (mappingSetter) out.push(e);
+      continue;
+    }
+    let val: Value | undefined = undefined;
+    let match = true;
+    for (let j = 0; j < keys.length; j++) {
+      if (j < values.length) val = fieldMatch(e, keys[j]!, values[j]!);
+      if (val === undefined) {
+        match = false;
+        break;
+      }
+    }
+    if (!match) {
+      if (values.length > 0) out.push(e);
+      continue;
+    }
+    found = true;
+    if (element === null) continue;
+    out.push(element);
+  }
+  if (element === null) return out;
+  if (!found) out.push(element);
+  return out;
+}
+
+/** validateKeys: keep the keys some tuple has a value for (all keys when none has). */
+function validateKeys(valuesList: string[][], values: string[], keys: string[]): [string[], string[]] {
+  const valid = new Set<string>();
+  for (const vs of valuesList) vs.forEach((v, i) => v !== "" && valid.add(keys[i]!));
+  if (valid.size === 0) return [keys, values];
+  return [keys.filter((k) => valid.has(k)), values.filter((v, i) => v !== "" || valid.has(keys[i]!))];
+}
+
+/** match: tuples agree where both are set, and share at least one value. */
+function matchValues(a: string[], b: string[]): string[] | null {
   if (a.length !== b.length) return null;
   let common = false;
   const res: string[] = [];
@@ -132,18 +203,39 @@ function unify(a: string[], b: string[]): string[] | null {
   return common ? res : null;
 }
 
-function matches(e: Value, keys: string[], values: string[]): boolean {
-  if (!isMap(e)) return false;
-  let any = false;
-  for (let i = 0; i < keys.length; i++) {
-    const want = values[i]!;
-    const k = keys[i]!;
-    const got = has(e, k) ? scalarText(e[k]) ?? "" : "";
-    if (want === "") continue;
-    if (got === want) any = true;
-    else if (got !== "" || keys.length === 1) return false;
+function mergeValues(valuesList: string[][]): string[][] {
+  for (let i = 0; i < valuesList.length; i++) {
+    for (let j = 0; j < valuesList.length; j++) {
+      const m = matchValues(valuesList[i]!, valuesList[j]!);
+      if (m) {
+        valuesList[i] = m;
+        valuesList[j] = m;
+      }
+    }
   }
-  return any;
+  return valuesList;
+}
+
+/** A key value kyaml writes back as an untagged plain scalar. */
+function plainScalar(text: string): Value {
+  return /^-?(0|[1-9][0-9]*)$/.test(text) ? BigInt(text) : text;
+}
+
+/** appendListNode(dst, src, keys) for mapping lists. */
+function appendListNode(dst: Value[], src: Value[], keys: string[]): Value[] {
+  for (const e of src) {
+    const v: string[] = [];
+    for (const k of keys) {
+      if (!isMap(e) || !has(e, k)) {
+        dst.push(e); // no key: appended as is
+        continue;
+      }
+      v.push(nodeText(e[k]));
+    }
+    if (keys.length > 1) dst = elementSetter(dst, null, keys, v);
+    dst = elementSetter(dst, e, keys, v);
+  }
+  return dst;
 }
 
 function walkSeq(dest: Value[] | null | undefined, src: Value[] | null, schema: SchemaNode | null, path: string[]): R {
@@ -175,58 +267,38 @@ function walkSeq(dest: Value[] | null | undefined, src: Value[] | null, schema: 
     }
     return out;
   }
-  // values lists: patch first, then dest
+  // elementValues: patch tuples first (ListIncreaseDirection prepend), then the destination's
   let valuesList: string[][] = [];
   const seen = new Set<string>();
-  for (const x of [...src, ...d]) {
-    const v = elemKeyValues(x, keys);
-    if (v.every((s) => s === "")) continue;
-    const id = JSON.stringify(v);
+  for (const vs of [...elementValuesList(src, keys), ...elementValuesList(d, keys)]) {
+    const id = JSON.stringify(vs);
     if (seen.has(id)) continue;
     seen.add(id);
-    valuesList.push(v);
+    valuesList.push(vs);
   }
-  if (keys.length > 1) {
-    for (let i = 0; i < valuesList.length; i++) {
-      for (let j = 0; j < valuesList.length; j++) {
-        const u = unify(valuesList[i]!, valuesList[j]!);
-        if (u) {
-          valuesList[i] = u;
-          valuesList[j] = u;
-        }
-      }
-    }
-    const s2 = new Set<string>();
-    valuesList = valuesList.filter((v) => {
-      const id = JSON.stringify(v);
-      if (s2.has(id)) return false;
-      s2.add(id);
-      return true;
-    });
-  }
-  const out: Value[] = [];
-  const used = new Set<Value>();
+  if (keys.length > 1) valuesList = mergeValues(valuesList);
+  let items: Value[] = [];
+  let validKeys: string[] = keys;
   for (const values of valuesList) {
-    const de = d.find((e) => !used.has(e) && matches(e, keys, values));
-    const se = src.find((e) => matches(e, keys, values));
-    let r: R;
-    if (se === undefined) r = de;
-    else if (de === undefined) r = walk(undefined, clone(se), elemSchema, path);
-    else r = walk(de, clone(se), elemSchema, path);
-    if (de !== undefined) used.add(de);
-    if (r === CLEAR || r === undefined || r === null || (isMap(r) && Object.keys(r).length === 0)) continue;
-    if (isMap(r)) {
-      for (let i = 0; i < keys.length; i++) {
-        if (!has(r, keys[i]!) && values[i] !== "") r[keys[i]!] = values[i]!;
-      }
+    let validValues: string[];
+    [validKeys, validValues] = validateKeys(valuesList, values, keys);
+    const [ek, ev] = validateKeys([validValues], validValues, validKeys);
+    const de = elementList(d, ek, ev);
+    const se = elementList(src, ek, ev);
+    const r = se === undefined ? de : walk(de, clone(se), elemSchema, path);
+    if (r === CLEAR || r === undefined || r === null || (isMap(r) && Object.keys(r).length === 0)) {
+      d = elementSetter(d, null, validKeys, validValues);
+      continue;
     }
-    out.push(r);
+    if (isMap(r)) {
+      validKeys.forEach((k, i) => {
+        if (!has(r, k) && validValues[i] !== "") r[k] = plainScalar(validValues[i]!);
+      });
+    }
+    items = elementSetter(items, r, validKeys, validValues);
   }
-  // elements without any key value stay (appended)
-  for (const e of d) {
-    if (!used.has(e) && elemKeyValues(e, keys).every((s) => s === "")) out.push(e);
-  }
-  return out;
+  if (valuesList.length > 0) d = appendListNode(items, d, validKeys);
+  return d;
 }
 
 /** Apply a strategic-merge patch to a resource (in place semantics; returns the result or null if deleted). */
