@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any
 /**
  * compiler bootstrap: conformance cases of compiler.md §11.1–§11.4 (Talos versions moved to the
  * supported v1.9 contract), determinism, --secrets, SOPS re-runs and input errors.
@@ -458,9 +459,9 @@ Deno.test("BV-3, BV-4: tenant CAPI fixture", async () => {
 Deno.test("Path B: Secret from seam-tenant-<name> first, then seam-system; NotFound → Path C", async () => {
   const mc = await mcfile("ccs-dev", "cp1");
   const asked: string[] = [];
-  const reader = (where: string): SecretReader => async (ns, name) => {
+  const reader = (where: string): SecretReader => (ns, name) => {
     asked.push(`${ns}/${name}`);
-    return ns === where ? { "machineconfig.yaml": btoa(mc) } : undefined;
+    return Promise.resolve(ns === where ? { "machineconfig.yaml": btoa(mc) } : undefined);
   };
   const yaml = importInput("ccs-dev", "tenant", null).replace(
     "bootstrap:\n",
@@ -487,7 +488,7 @@ Deno.test("Path B: Secret from seam-tenant-<name> first, then seam-system; NotFo
   ]);
   assertEquals(c.doc("seam-mc-ccs-dev-talosconfig.yaml").stringData.talosconfig, "context: x\n");
   // A Secret without the key is an error.
-  const bad: SecretReader = async () => ({ other: "eA==" });
+  const bad: SecretReader = () => Promise.resolve({ other: "eA==" });
   await assertRejects(() => bootstrap(yaml, { secretReader: bad }), InputError, "machineconfig.yaml");
 });
 
