@@ -5,7 +5,7 @@
 import { goFunc, type GoFunc } from "../template/template.ts";
 import { formatFloatV, GoInt, isPlainMap, isStruct, sortedKeys, structFields } from "../template/value.ts";
 import { marshalJSON, unmarshalJSON } from "./json.ts";
-import { marshalYaml, parseYamlGo, toJsonNode } from "./yaml.ts";
+import { marshalYaml, parseYamlGo } from "./yaml.ts";
 
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -20,28 +20,10 @@ export function toYaml(v: unknown): string {
   }
 }
 
-/** Helm toYamlPretty (go-yaml v3, indent 2, indented sequences) — approximated with the v2 emitter rules. */
+/** Helm toYamlPretty (go-yaml v3 encoder, indent 2, sequences indented under keys); "" on error. */
 export function toYamlPretty(v: unknown): string {
   try {
-    toJsonNode(v); // validate
-    const out = marshalYaml(v);
-    // indent sequences under mapping keys by two spaces
-    const lines = out.replace(/\n$/, "").split("\n");
-    const res: string[] = [];
-    const stack: { keyIndent: number }[] = [];
-    let prevKeyIndent = -1;
-    for (const line of lines) {
-      const m = /^( *)(- )?/.exec(line)!;
-      const ind = m[1]!.length;
-      void stack;
-      if (m[2] && prevKeyIndent === ind) {
-        res.push("  " + line);
-        continue;
-      }
-      prevKeyIndent = /^( *)[^ -].*:( |$)/.test(line) && line.trimEnd().endsWith(":") ? ind : prevKeyIndent;
-      res.push(line);
-    }
-    return res.join("\n");
+    return marshalYaml(v, true).replace(/\n$/, "");
   } catch {
     return "";
   }

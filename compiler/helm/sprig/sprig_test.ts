@@ -173,3 +173,11 @@ Deno.test("genCA / genSignedCert / genSelfSignedCert produce parseable certifica
   assertEquals(new X509Certificate(self).subjectAltName, "DNS:a.example");
   assertEquals(caX.validFrom, "Nov 14 22:13:20 2023 GMT");
 });
+
+Deno.test("toYamlPretty indents sequences and keeps float64 formatting", () => {
+  assertEquals(
+    render('{{ toYamlPretty (dict "a" (list 1 (dict "b" 2)) "c" .Values.big) }}', { big: 1000000 }),
+    "a:\n  - 1\n  - b: 2\nc: 1e+06",
+  );
+  assertEquals(render('{{ toYaml (dict "a" (list 1 (dict "b" 2)) "c" .Values.big) }}', { big: 1000000 }), "a:\n- 1\n- b: 2\nc: 1000000");
+});

@@ -263,7 +263,7 @@ export function parseYamlGoAll(text: string): unknown[] {
 
 // ---------------------------------------------------------------- Go value -> YAML (sigs.k8s.io/yaml.Marshal)
 
-type JNode = null | boolean | string | { num: string } | JNode[] | Map<string, JNode>;
+type JNode = null | boolean | string | { num: string } | { raw: string } | JNode[] | Map<string, JNode>;
 
 function b64(bytes: Uint8Array): string {
   let bin = "";
@@ -272,7 +272,19 @@ function b64(bytes: Uint8Array): string {
 }
 
 /** Go value → the JSON data model (as encoding/json would write it), keeping number texts. */
-export function toJsonNode(v: unknown): JNode {
+export function toJsonNode(v: unknown, direct = false): JNode {
+  if (direct) {
+    // go-yaml v3 encodes Go values directly: float64 keeps its %g form, ints print in full
+    if (typeof v === "number") {
+      return { raw: Number.isNaN(v) ? ".nan" : v === Infinity ? ".inf" : v === -Infinity ? "-.inf" : formatFloatV(v) };
+    }
+    if (Array.isArray(v)) return v.map((x) => toJsonNode(x, true));
+    if (isPlainMap(v)) {
+      const m = new Map<string, JNode>();
+      for (const k of Object.keys(v)) m.set(k, toJsonNode(v[k], true));
+      return m;
+    }
+  }
   if (v === null || v === undefined) return null;
   switch (typeof v) {
     case "boolean":
@@ -287,7 +299,7 @@ export function toJsonNode(v: unknown): JNode {
   }
   if (v instanceof GoInt) return { num: v.value.toString() };
   if (v instanceof Uint8Array) return b64(v);
-  if (Array.isArray(v)) return v.map(toJsonNode);
+  if (Array.isArray(v)) return v.map((x) => toJsonNode(x));
   const m = new Map<string, JNode>();
   if (isPlainMap(v)) {
     for (const k of Object.keys(v)) m.set(k, toJsonNode(v[k]));
@@ -476,6 +488,7 @@ class Emitter {
   whitespace = true;
   indention = true;
   simpleKeyContext = false;
+  constructor(readonly indentSequences = false) {}
 
   put(s: string): void {
     this.out += s;
@@ -532,7 +545,7 @@ class Emitter {
   }
 
   emitBlockSequence(items: JNode[], mappingContext: boolean): void {
-    this.increaseIndent(false, mappingContext && !this.indention);
+    this.increaseIndent(false, !this.indentSequences && mappingContext && !this.indention);
     for (const it of items) {
       this.writeIndent();
       this.writeIndicator("-", true, false, true);
@@ -570,7 +583,7 @@ class Emitter {
     return { style: canUsePlain ? "plain" : "double" };
   }
 
-  emitScalarNode(n: null | boolean | string | { num: string }): void {
+  emitScalarNode(n: null | boolean | string | { num: string } | { raw: string }): void {
     let text: string;
     let requested: Style = "plain";
     if (n === null) text = "null";
@@ -578,7 +591,8 @@ class Emitter {
     else if (typeof n === "string") {
       text = n;
       requested = this.scalarStyleFor(n).style;
-    } else text = yamlNumber(n.num);
+    } else if ("raw" in n) text = n.raw;
+    else text = yamlNumber(n.num);
     const a = analyzeScalar(text);
     let style = requested;
     if (this.simpleKeyContext && a.multiline) style = "double";
@@ -788,9 +802,9 @@ function yamlNumber(num: string): string {
 }
 
 /** sigs.k8s.io/yaml.Marshal (with its trailing newline). Throws JsonError for unsupported values. */
-export function marshalYaml(v: unknown): string {
-  const node = toJsonNode(v);
-  const e = new Emitter();
+export function marshalYaml(v: unknown, pretty = false): string {
+  const node = toJsonNode(v, pretty);
+  const e = new Emitter(pretty);
   e.emitNode(node, {});
   return e.out + "\n";
 }

@@ -583,6 +583,18 @@ export function goUnquote(q: string): string {
 
 const INT_RE = /^[+-]?(?:0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0(?:_?[0-7])*|[1-9](?:_?[0-9])*)$/;
 const FLOAT_RE = /^[+-]?(?:(?:[0-9](?:_?[0-9])*)?\.?(?:[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?)$/;
+const HEX_FLOAT_RE = /^[+-]?0[xX](?:_?[0-9a-fA-F])*(?:\.[0-9a-fA-F_]*)?[pP][+-]?[0-9_]+$/;
+
+function parseHexFloat(text: string): number {
+  const m = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?[0-9_]+)$/.exec(text)!;
+  const int = (m[2] ?? "").replace(/_/g, ""), frac = (m[3] ?? "").replace(/_/g, "");
+  if (int === "" && frac === "") return NaN;
+  let mant = 0;
+  for (const c of int + frac) mant = mant * 16 + parseInt(c, 16);
+  const v = mant * Math.pow(2, Number(m[4]!.replace(/_/g, "")) - 4 * frac.length);
+  return m[1] === "-" ? -v : v;
+}
+
 const MAX_I64 = (1n << 63n) - 1n, MIN_I64 = -(1n << 63n), MAX_U64 = (1n << 64n) - 1n;
 
 function parseGoInt(text: string): bigint | undefined {
@@ -647,8 +659,8 @@ export function newNumber(pos: number, text: string, charConst: boolean): Number
   } else if (n.isUint) {
     n.isFloat = true;
     n.float64 = Number(n.uint64);
-  } else if (FLOAT_RE.test(text) && /[0-9]/.test(text)) {
-    const f = Number(text.replace(/_/g, ""));
+  } else if ((FLOAT_RE.test(text) && /[0-9]/.test(text)) || HEX_FLOAT_RE.test(text)) {
+    const f = HEX_FLOAT_RE.test(text) ? parseHexFloat(text) : Number(text.replace(/_/g, ""));
     if (!Number.isNaN(f)) {
       if (!/[.eEpP]/.test(text)) throw new Error(`integer overflow: ${JSON.stringify(text)}`);
       n.isFloat = true;
