@@ -26,7 +26,10 @@ export function strval(v: unknown): string {
 
 /** strconv.ParseInt(s, 0, 64) — undefined on error. */
 export function parseIntBase0(s: string, bits = 64): bigint | undefined {
-  if (!/^[+-]?(?:0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0(?:_?[0-7])*|[1-9](?:_?[0-9])*)$/.test(s)) {
+  if (
+    !/^[+-]?(?:0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0(?:_?[0-7])*|[1-9](?:_?[0-9])*)$/
+      .test(s)
+  ) {
     return undefined;
   }
   let t = s.replace(/_/g, "");

@@ -13,7 +13,10 @@ export function genPrivateKey(typ: string): string {
       return privateKey.export({ type: "pkcs1", format: "pem" }).toString();
     }
     case "dsa": {
-      const { privateKey } = nodeCrypto.generateKeyPairSync("dsa", { modulusLength: 2048, divisorLength: 256 });
+      const { privateKey } = nodeCrypto.generateKeyPairSync("dsa", {
+        modulusLength: 2048,
+        divisorLength: 256,
+      });
       return privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     }
     case "ecdsa": {
@@ -103,7 +106,13 @@ const CHARS: Record<string, string> = {
   x: "AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789!@#$%^&*()",
 };
 
-export function derivePassword(counter: number, passwordType: string, password: string, user: string, site: string): string {
+export function derivePassword(
+  counter: number,
+  passwordType: string,
+  password: string,
+  user: string,
+  site: string,
+): string {
   const templates = TEMPLATES[passwordType];
   if (!templates) return `cannot find password template ${passwordType}`;
   const be32 = (n: number) => {
@@ -114,7 +123,12 @@ export function derivePassword(counter: number, passwordType: string, password: 
   const scope = "com.lyndir.masterpassword";
   const userBytes = Buffer.from(user, "utf8");
   const salt = Buffer.concat([Buffer.from(scope), be32(userBytes.length), userBytes]);
-  const key = nodeCrypto.scryptSync(Buffer.from(password, "utf8"), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 64 * 1024 * 1024 });
+  const key = nodeCrypto.scryptSync(Buffer.from(password, "utf8"), salt, 64, {
+    N: 32768,
+    r: 8,
+    p: 2,
+    maxmem: 64 * 1024 * 1024,
+  });
   const siteBytes = Buffer.from(site, "utf8");
   const seed = nodeCrypto.createHmac("sha256", key).update(
     Buffer.concat([Buffer.from(scope), be32(siteBytes.length), siteBytes, be32(counter)]),
@@ -293,7 +307,10 @@ function ski(pub: nodeCrypto.KeyObject): Uint8Array {
   i += (spki[i]! & 0x80) ? (spki[i]! & 0x7f) + 1 : 1; // skip outer length
   // skip AlgorithmIdentifier
   const algLenByte = spki[i + 1]!;
-  const algLen = algLenByte & 0x80 ? Number(`0x${Buffer.from(spki.slice(i + 2, i + 2 + (algLenByte & 0x7f))).toString("hex")}`) + (algLenByte & 0x7f) : algLenByte;
+  const algLen = algLenByte & 0x80
+    ? Number(`0x${Buffer.from(spki.slice(i + 2, i + 2 + (algLenByte & 0x7f))).toString("hex")}`) +
+      (algLenByte & 0x7f)
+    : algLenByte;
   i += 2 + algLen;
   // bit string
   const lb = spki[i + 1]!;
@@ -359,7 +376,9 @@ function rsa2048(): nodeCrypto.KeyObject {
 
 function caParts(ca: unknown): { cert: nodeCrypto.X509Certificate; key: nodeCrypto.KeyObject } {
   const c = ca as { Cert?: unknown; Key?: unknown };
-  if (typeof c?.Cert !== "string" || typeof c?.Key !== "string") throw new Error("error parsing CA certificate");
+  if (typeof c?.Cert !== "string" || typeof c?.Key !== "string") {
+    throw new Error("error parsing CA certificate");
+  }
   return { cert: new nodeCrypto.X509Certificate(c.Cert), key: parseKey(c.Key) };
 }
 

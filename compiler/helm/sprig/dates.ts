@@ -56,13 +56,16 @@ function zoneOffsetMinutes(zone: string, ms: number): number {
 function zoneAbbrev(zone: string, ms: number): string {
   if (zone === "UTC" || zone === "Local" || zone === "") return "UTC";
   try {
-    const p = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "short" }).formatToParts(new Date(ms));
+    const p = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "short" }).formatToParts(
+      new Date(ms),
+    );
     const n = p.find((x) => x.type === "timeZoneName")?.value ?? zone;
     if (/^GMT[+-]/.test(n)) {
       const off = zoneOffsetMinutes(zone, ms);
       const sign = off < 0 ? "-" : "+";
       const a = Math.abs(off);
-      return sign + String(Math.floor(a / 60)).padStart(2, "0") + (a % 60 ? String(a % 60).padStart(2, "0") : "");
+      return sign + String(Math.floor(a / 60)).padStart(2, "0") +
+        (a % 60 ? String(a % 60).padStart(2, "0") : "");
     }
     return n === "GMT" && zone !== "GMT" ? "GMT" : n;
   } catch {
@@ -92,8 +95,10 @@ function fields(t: GoTime) {
     sec: d.getUTCSeconds(),
     ns: (((t.ms % 1000) + 1000) % 1000) * 1e6 + t.nsExtra,
     wday: d.getUTCDay(),
-    yday: Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) -
-      Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000) + 1,
+    yday: Math.floor(
+      (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) -
+        Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000,
+    ) + 1,
     off,
   };
 }
@@ -407,7 +412,11 @@ export function parseGoTime(layout: string, value: string, zone = "UTC"): GoTime
   if (day < 1 || day > 31) throw new Error(`parsing time ${JSON.stringify(value)}: day out of range`);
   const local = Date.UTC(year, month - 1, day, hour, min, sec);
   const o = off ?? zoneOffsetMinutes(zone, local);
-  return new GoTime(local - o * 60000 + Math.floor(ns / 1e6), ns % 1e6, off !== undefined && off !== 0 ? "UTC" : zone);
+  return new GoTime(
+    local - o * 60000 + Math.floor(ns / 1e6),
+    ns % 1e6,
+    off !== undefined && off !== 0 ? "UTC" : zone,
+  );
 }
 
 /** time.Duration.String() for nanoseconds. */
@@ -463,7 +472,9 @@ export function parseDuration(s: string): bigint {
   let totalBig = 0n;
   while (s !== "") {
     const m = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/.exec(s);
-    if (!m || (m[1] === "" && (m[2] ?? "") === "")) throw new Error(`time: invalid duration ${JSON.stringify(orig)}`);
+    if (!m || (m[1] === "" && (m[2] ?? "") === "")) {
+      throw new Error(`time: invalid duration ${JSON.stringify(orig)}`);
+    }
     const unit = UNITS[m[3]!]!;
     totalBig += BigInt(m[1] || "0") * unit;
     if (m[2]) total += Number("0." + m[2]) * Number(unit);

@@ -2,7 +2,7 @@
 // toYaml toYamlPretty fromYaml fromYamlArray toJson fromJson fromJsonArray toToml fromToml required fail lookup.
 // include/tpl need the TemplateSet and live with the chart renderer.
 
-import { goFunc, type GoFunc } from "../template/template.ts";
+import { type GoFunc, goFunc } from "../template/template.ts";
 import { formatFloatV, GoInt, isPlainMap, isStruct, sortedKeys, structFields } from "../template/value.ts";
 import { marshalJSON, unmarshalJSON } from "./json.ts";
 import { marshalYaml, parseYamlGo } from "./yaml.ts";
@@ -45,7 +45,13 @@ export function fromYaml(s: string): Record<string, unknown> {
   }
   if (v === null) return {};
   if (!isPlainMap(v)) {
-    const kind = Array.isArray(v) ? "array" : typeof v === "string" ? "string" : typeof v === "boolean" ? "bool" : "number";
+    const kind = Array.isArray(v)
+      ? "array"
+      : typeof v === "string"
+      ? "string"
+      : typeof v === "boolean"
+      ? "bool"
+      : "number";
     return {
       Error:
         `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`,
@@ -64,7 +70,13 @@ export function fromYamlArray(s: string): unknown[] {
   }
   if (v === null) return [];
   if (!Array.isArray(v)) {
-    const kind = isPlainMap(v) ? "object" : typeof v === "string" ? "string" : typeof v === "boolean" ? "bool" : "number";
+    const kind = isPlainMap(v)
+      ? "object"
+      : typeof v === "string"
+      ? "string"
+      : typeof v === "boolean"
+      ? "bool"
+      : "number";
     return [
       `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go value of type []interface {}`,
     ];
@@ -113,7 +125,9 @@ export function fromJsonArray(s: string): unknown[] {
     return [errText(e)];
   }
   if (v === null) return [];
-  if (!Array.isArray(v)) return [`json: cannot unmarshal ${jsonKind(v)} into Go value of type []interface {}`];
+  if (!Array.isArray(v)) {
+    return [`json: cannot unmarshal ${jsonKind(v)} into Go value of type []interface {}`];
+  }
   return v;
 }
 
@@ -173,11 +187,16 @@ function tomlValue(v: unknown): string {
     if (!/[.eEn]/.test(s)) s += ".0";
     return s;
   }
-  if (Array.isArray(v)) return "[" + v.filter((x) => x !== null && x !== undefined).map(tomlValue).join(", ") + "]";
+  if (Array.isArray(v)) {
+    return "[" + v.filter((x) => x !== null && x !== undefined).map(tomlValue).join(", ") + "]";
+  }
   const ent = entriesOf(v);
   if (ent) {
-    return "{" + ent.filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => `${tomlKey(k)} = ${tomlValue(x)}`)
-      .join(", ") + "}";
+    return "{" + ent.filter(([, x]) =>
+      x !== null && x !== undefined
+    ).map(([k, x]) => `${tomlKey(k)} = ${tomlValue(x)}`)
+      .join(", ") +
+      "}";
   }
   throw new Error(`toml: unsupported type ${typeof v}`);
 }
@@ -246,7 +265,7 @@ function parseToml(src: string): Record<string, unknown> {
   const skipWsNl = () => {
     while (i < n) {
       if (src[i] === " " || src[i] === "\t" || src[i] === "\n" || src[i] === "\r") i++;
-      else if (src[i] === "#") while (i < n && src[i] !== "\n") i++;
+      else if (src[i] === "#") { while (i < n && src[i] !== "\n") i++; }
       else break;
     }
   };
@@ -424,7 +443,7 @@ function parseToml(src: string): Record<string, unknown> {
     i++;
     setPath(cur, k, value());
     skipWs();
-    if (src[i] === "#") while (i < n && src[i] !== "\n") i++;
+    if (src[i] === "#") { while (i < n && src[i] !== "\n") i++; }
     if (i < n && src[i] !== "\n" && src[i] !== "\r") fail("expected newline");
   }
   return root;

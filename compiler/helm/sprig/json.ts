@@ -1,6 +1,14 @@
 // Go encoding/json over the Go value model (renderers.md §4.3).
 
-import { GoInt, goTypeName, isPlainMap, isStruct, shortestDigits, sortedKeys, structFields } from "../template/value.ts";
+import {
+  GoInt,
+  goTypeName,
+  isPlainMap,
+  isStruct,
+  shortestDigits,
+  sortedKeys,
+  structFields,
+} from "../template/value.ts";
 import { fixedFromDigits } from "../template/value.ts";
 
 export class JsonError extends Error {}
@@ -108,7 +116,8 @@ export function marshalJSON(v: unknown, opts: JsonOpts = {}): string {
       entries = structFields(x);
     } else throw new JsonError(`json: unsupported type: ${goTypeName(x)}`);
     if (entries.length === 0) return "{}";
-    return "{" + entries.map(([k, val]) => nl + jsonString(k, escapeHTML) + colon + enc(val, depth + 1)).join(",") +
+    return "{" +
+      entries.map(([k, val]) => nl + jsonString(k, escapeHTML) + colon + enc(val, depth + 1)).join(",") +
       nlEnd + "}";
   };
   return enc(v, 0);
@@ -255,7 +264,9 @@ export function unmarshalJSON(text: string): unknown {
     // Go reports an error for a partial fraction/exponent like "1." / "1e"
     if (text[i] === "." || text[i] === "e" || text[i] === "E") {
       i++;
-      return bad(text[i - 1] === "." ? "after decimal point in numeric literal" : "in exponent of numeric literal");
+      return bad(
+        text[i - 1] === "." ? "after decimal point in numeric literal" : "in exponent of numeric literal",
+      );
     }
     return Number(m[0]);
   };

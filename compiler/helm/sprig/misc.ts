@@ -30,7 +30,9 @@ export function b64decodeBytes(s: string): Uint8Array | string {
       if (j < 2) return `illegal base64 data at input byte ${si}`;
       let rest = chars.slice(si).replace(/[\r\n]/g, "");
       const need = 4 - j;
-      if (!rest.startsWith("=".repeat(need))) return `illegal base64 data at input byte ${si + rest.indexOf(rest.replace(/^=+/, "")[0] ?? "")}`;
+      if (!rest.startsWith("=".repeat(need))) {
+        return `illegal base64 data at input byte ${si + rest.indexOf(rest.replace(/^=+/, "")[0] ?? "")}`;
+      }
       rest = rest.slice(need);
       if (rest.length > 0) return `illegal base64 data at input byte ${si + need}`;
       for (const v of quantum) {
@@ -173,7 +175,10 @@ export function parseURL(raw: string): ParsedURL {
     fragment = unescapeURL(rest.slice(h + 1));
     rest = rest.slice(0, h);
   }
-  if (/[\x00-\x1f\x7f]/.test(rest)) throw new Error(`parse ${JSON.stringify(raw)}: net/url: invalid control character in URL`);
+  // deno-lint-ignore no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(rest)) {
+    throw new Error(`parse ${JSON.stringify(raw)}: net/url: invalid control character in URL`);
+  }
   let scheme = "";
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(rest);
   if (m) {
@@ -219,13 +224,17 @@ export function hostname(host: string): string {
 }
 
 function escapePath(p: string): string {
-  return p.replace(/[^A-Za-z0-9\-_.~$&+,/:;=@!'()*]/g, (c) =>
-    [...enc.encode(c)].map((b) => "%" + b.toString(16).toUpperCase().padStart(2, "0")).join(""));
+  return p.replace(
+    /[^A-Za-z0-9\-_.~$&+,/:;=@!'()*]/g,
+    (c) => [...enc.encode(c)].map((b) => "%" + b.toString(16).toUpperCase().padStart(2, "0")).join(""),
+  );
 }
 
 function escapeFragment(p: string): string {
-  return p.replace(/[^A-Za-z0-9\-_.~$&+,/:;=@!'()*?]/g, (c) =>
-    [...enc.encode(c)].map((b) => "%" + b.toString(16).toUpperCase().padStart(2, "0")).join(""));
+  return p.replace(
+    /[^A-Za-z0-9\-_.~$&+,/:;=@!'()*?]/g,
+    (c) => [...enc.encode(c)].map((b) => "%" + b.toString(16).toUpperCase().padStart(2, "0")).join(""),
+  );
 }
 
 export function urlString(u: ParsedURL): string {
@@ -290,7 +299,11 @@ export function compileRE(pattern: string): RegExp {
   try {
     re = new RegExp(src, flags);
   } catch (e) {
-    throw new Error(`error parsing regexp: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}: \`${pattern}\``);
+    throw new Error(
+      `error parsing regexp: ${
+        (e as Error).message.replace(/^Invalid regular expression: /, "")
+      }: \`${pattern}\``,
+    );
   }
   reCache.set(pattern, re);
   return re;

@@ -2,7 +2,7 @@
 // plus Helm's overrides (helm_funcs.ts). include/tpl are added by the chart renderer.
 
 import * as nodeCrypto from "node:crypto";
-import { goFunc, type GoFunc } from "../template/template.ts";
+import { type GoFunc, goFunc } from "../template/template.ts";
 import { sprintf } from "../template/fmt.ts";
 import {
   GoInt,
@@ -55,7 +55,15 @@ import {
 } from "./misc.ts";
 import { marshalJSON, unmarshalJSON } from "./json.ts";
 import { parseVersion, semverCompare } from "./semver.ts";
-import { durationRound, durationString, formatGoTime, GoTime, isValidZone, parseDuration, parseGoTime } from "./dates.ts";
+import {
+  durationRound,
+  durationString,
+  formatGoTime,
+  GoTime,
+  isValidZone,
+  parseDuration,
+  parseGoTime,
+} from "./dates.ts";
 import {
   buildCustomCert,
   decryptAES,
@@ -69,12 +77,22 @@ import {
 import { helmFuncs } from "./helm_funcs.ts";
 
 export { helmFuncs } from "./helm_funcs.ts";
-export { fromJson, fromJsonArray, fromToml, fromYaml, fromYamlArray, toJson, toToml, toYaml, toYamlPretty } from "./helm_funcs.ts";
+export {
+  fromJson,
+  fromJsonArray,
+  fromToml,
+  fromYaml,
+  fromYamlArray,
+  toJson,
+  toToml,
+  toYaml,
+  toYamlPretty,
+} from "./helm_funcs.ts";
 export { marshalJSON, unmarshalJSON } from "./json.ts";
 export { marshalYaml, parseYamlGo, parseYamlGoAll, resolvePlain } from "./yaml.ts";
-export { constraintCheck, parseVersion, SemverVersion, semverCompare } from "./semver.ts";
+export { constraintCheck, parseVersion, semverCompare, SemverVersion } from "./semver.ts";
 export { GoTime } from "./dates.ts";
-export { seededRandom, type RandomSource } from "./misc.ts";
+export { type RandomSource, seededRandom } from "./misc.ts";
 
 export interface SprigOptions {
   /** Seed for every random function (randAlphaNum, shuffle, uuidv4, randInt, randBytes, encryptAES IV …). */
@@ -196,7 +214,8 @@ function digest(alg: string, s: string): string {
 
 /** Every Sprig function Helm exposes, keyed by name. */
 export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
-  const rand: RandomSource = opts.random ?? (opts.seed !== undefined ? seededRandom(opts.seed) : cryptoRandom());
+  const rand: RandomSource = opts.random ??
+    (opts.seed !== undefined ? seededRandom(opts.seed) : cryptoRandom());
   const nowFn: () => number = typeof opts.now === "function"
     ? opts.now
     : typeof opts.now === "number"
@@ -243,13 +262,16 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     return out;
   };
   const without = (l: unknown, ...omit: unknown[]) =>
-    listOrThrow(l, (k) => `Cannot find without on type ${k}`).filter((x) => !omit.some((o) => deepEqual(x, o)));
+    listOrThrow(l, (k) => `Cannot find without on type ${k}`).filter((x) =>
+      !omit.some((o) => deepEqual(x, o))
+    );
   const has = (needle: unknown, hay: unknown) => {
     if (hay === null || hay === undefined) return false;
     if (!isList(hay)) throw new Error(`Cannot find has on type ${goKindName(hay)}`);
     return listItems(hay).some((x) => deepEqual(needle, x));
   };
-  const compact = (l: unknown) => listOrThrow(l, (k) => `Cannot compact on type ${k}`).filter((x) => !empty(x));
+  const compact = (l: unknown) =>
+    listOrThrow(l, (k) => `Cannot compact on type ${k}`).filter((x) => !empty(x));
   const slice = (l: unknown, ...ix: unknown[]) => {
     if (l === null || l === undefined) throw new Error(NIL_DEREF);
     if (!isList(l)) throw new Error(`list should be type of slice or array but ${goKindName(l)}`);
@@ -284,7 +306,9 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     const def = ps[ps.length - 2];
     const ks = ps.slice(0, -2);
     if (!isPlainMap(dict)) {
-      throw new Error(`interface conversion: interface {} is ${goTypeName(dict)}, not map[string]interface {}`);
+      throw new Error(
+        `interface conversion: interface {} is ${goTypeName(dict)}, not map[string]interface {}`,
+      );
     }
     for (let i = 0; i < ks.length; i++) {
       const k = ks[i];
@@ -296,7 +320,9 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
       const step = d[k];
       if (i === ks.length - 1) return step;
       if (!isPlainMap(step)) {
-        throw new Error(`interface conversion: interface {} is ${goTypeName(step)}, not map[string]interface {}`);
+        throw new Error(
+          `interface conversion: interface {} is ${goTypeName(step)}, not map[string]interface {}`,
+        );
       }
       dict = step;
     }
@@ -405,7 +431,12 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     trimAll: goFunc(["string", "string"], (a, b) => S.trimCutset(b as string, a as string)),
     trimSuffix: goFunc(
       ["string", "string"],
-      (a, b) => ((b as string).endsWith(a as string) ? (b as string).slice(0, (b as string).length - (a as string).length) : b),
+      (
+        a,
+        b,
+      ) => ((b as string).endsWith(a as string)
+        ? (b as string).slice(0, (b as string).length - (a as string).length)
+        : b),
     ),
     trimPrefix: goFunc(
       ["string", "string"],
@@ -430,7 +461,10 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     camelcase: goFunc(["string"], (s) => S.camelcase(s as string)),
     kebabcase: goFunc(["string"], (s) => S.kebabcase(s as string)),
     wrap: goFunc(["int", "string"], (l, s) => S.wrapCustom(s as string, toInt(l), "", false)),
-    wrapWith: goFunc(["int", "string", "string"], (l, sep, s) => S.wrapCustom(s as string, toInt(l), sep as string, true)),
+    wrapWith: goFunc(
+      ["int", "string", "string"],
+      (l, sep, s) => S.wrapCustom(s as string, toInt(l), sep as string, true),
+    ),
     contains: goFunc(["string", "string"], (sub, s) => (s as string).includes(sub as string)),
     hasPrefix: goFunc(["string", "string"], (p, s) => (s as string).startsWith(p as string)),
     hasSuffix: goFunc(["string", "string"], (p, s) => (s as string).endsWith(p as string)),
@@ -439,7 +473,10 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     cat: goFunc([], (...a) => S.cat(...a), ANY),
     indent: goFunc(["int", "string"], (n, s) => S.indent(toInt(n), s as string)),
     nindent: goFunc(["int", "string"], (n, s) => "\n" + S.indent(toInt(n), s as string)),
-    replace: goFunc(["string", "string", "string"], (o, n, s) => (s as string).replaceAll(o as string, n as string)),
+    replace: goFunc(
+      ["string", "string", "string"],
+      (o, n, s) => (s as string).replaceAll(o as string, n as string),
+    ),
     plural: goFunc(["string", "string", "int"], (o, m, c) => S.plural(o as string, m as string, c as GoInt)),
     sha1sum: goFunc(["string"], (s) => digest("sha1", s as string)),
     sha256sum: goFunc(["string"], (s) => digest("sha256", s as string)),
@@ -450,7 +487,9 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     // ---------------------------------------------------------------- conversion / numbers
     atoi: goFunc(["string"], (s) => {
       const t = s as string;
-      return int(/^[+-]?\d+$/.test(t) && BigInt(t) <= (1n << 63n) - 1n && BigInt(t) >= -(1n << 63n) ? BigInt(t) : 0n);
+      return int(
+        /^[+-]?\d+$/.test(t) && BigInt(t) <= (1n << 63n) - 1n && BigInt(t) >= -(1n << 63n) ? BigInt(t) : 0n,
+      );
     }),
     int64: goFunc([ANY], (v) => i64(toInt64(v))),
     int: goFunc([ANY], (v) => int(toInt64(v))),
@@ -479,7 +518,11 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     sub: goFunc([ANY, ANY], (a, b) => i64(BigInt.asIntN(64, toInt64(a) - toInt64(b)))),
     div: goFunc([ANY, ANY], (a, b) => i64(goDiv(toInt64(a), toInt64(b), "div"))),
     mod: goFunc([ANY, ANY], (a, b) => i64(goDiv(toInt64(a), toInt64(b), "mod"))),
-    mul: goFunc([ANY], (a, ...v) => i64(BigInt.asIntN(64, v.reduce<bigint>((s, x) => s * toInt64(x), toInt64(a)))), ANY),
+    mul: goFunc(
+      [ANY],
+      (a, ...v) => i64(BigInt.asIntN(64, v.reduce<bigint>((s, x) => s * toInt64(x), toInt64(a)))),
+      ANY,
+    ),
     randInt: goFunc(["int", "int"], (a, b) => {
       const min = toInt(a), max = toInt(b);
       if (max - min <= 0) throw new Error("invalid argument to Intn");
@@ -490,11 +533,31 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     subf: goFunc([ANY], (a, ...v) => decimalOp([toFloat64(a), ...v.map(toFloat64)], "sub"), ANY),
     divf: goFunc([ANY], (a, ...v) => decimalOp([toFloat64(a), ...v.map(toFloat64)], "div"), ANY),
     mulf: goFunc([ANY], (a, ...v) => decimalOp([toFloat64(a), ...v.map(toFloat64)], "mul"), ANY),
-    biggest: goFunc([ANY], (a, ...v) => i64(v.reduce<bigint>((m, x) => (toInt64(x) > m ? toInt64(x) : m), toInt64(a))), ANY),
-    max: goFunc([ANY], (a, ...v) => i64(v.reduce<bigint>((m, x) => (toInt64(x) > m ? toInt64(x) : m), toInt64(a))), ANY),
-    min: goFunc([ANY], (a, ...v) => i64(v.reduce<bigint>((m, x) => (toInt64(x) < m ? toInt64(x) : m), toInt64(a))), ANY),
-    maxf: goFunc([ANY], (a, ...v) => v.reduce<number>((m, x) => Math.max(m, toFloat64(x)), toFloat64(a)), ANY),
-    minf: goFunc([ANY], (a, ...v) => v.reduce<number>((m, x) => Math.min(m, toFloat64(x)), toFloat64(a)), ANY),
+    biggest: goFunc(
+      [ANY],
+      (a, ...v) => i64(v.reduce<bigint>((m, x) => (toInt64(x) > m ? toInt64(x) : m), toInt64(a))),
+      ANY,
+    ),
+    max: goFunc(
+      [ANY],
+      (a, ...v) => i64(v.reduce<bigint>((m, x) => (toInt64(x) > m ? toInt64(x) : m), toInt64(a))),
+      ANY,
+    ),
+    min: goFunc(
+      [ANY],
+      (a, ...v) => i64(v.reduce<bigint>((m, x) => (toInt64(x) < m ? toInt64(x) : m), toInt64(a))),
+      ANY,
+    ),
+    maxf: goFunc(
+      [ANY],
+      (a, ...v) => v.reduce<number>((m, x) => Math.max(m, toFloat64(x)), toFloat64(a)),
+      ANY,
+    ),
+    minf: goFunc(
+      [ANY],
+      (a, ...v) => v.reduce<number>((m, x) => Math.min(m, toFloat64(x)), toFloat64(a)),
+      ANY,
+    ),
     ceil: goFunc([ANY], (a) => Math.ceil(toFloat64(a))),
     floor: goFunc([ANY], (a) => Math.floor(toFloat64(a))),
     round: goFunc([ANY, "int"], (a, p, ...r) => {
@@ -680,7 +743,10 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     }),
     genPrivateKey: goFunc(["string"], (t) => genPrivateKey(t as string)),
     genCA: goFunc(["string", "int"], (cn, d) => genCA(certEnv, cn as string, toInt(d))),
-    genCAWithKey: goFunc(["string", "int", "string"], (cn, d, k) => genCA(certEnv, cn as string, toInt(d), k as string)),
+    genCAWithKey: goFunc(
+      ["string", "int", "string"],
+      (cn, d, k) => genCA(certEnv, cn as string, toInt(d), k as string),
+    ),
     genSelfSignedCert: goFunc(
       ["string", "list", "list", "int"],
       (cn, ips, dns, d) => genSelfSignedCert(certEnv, cn as string, ips, dns, toInt(d)),
@@ -737,7 +803,10 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
       }
     }),
     mustRegexMatch: goFunc(["string", "string"], (re, s) => regexMatch(re as string, s as string)),
-    regexFindAll: goFunc(["string", "string", "int"], (re, s, n) => regexFindAll(re as string, s as string, n as GoInt)),
+    regexFindAll: goFunc(
+      ["string", "string", "int"],
+      (re, s, n) => regexFindAll(re as string, s as string, n as GoInt),
+    ),
     mustRegexFindAll: goFunc(
       ["string", "string", "int"],
       (re, s, n) => regexFindAll(re as string, s as string, n as GoInt),
@@ -760,7 +829,10 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
       ["string", "string", "string"],
       (re, s, r) => regexReplace(compileRE(re as string), s as string, r as string, true),
     ),
-    regexSplit: goFunc(["string", "string", "int"], (re, s, n) => regexSplit(compileRE(re as string), s as string, toInt(n))),
+    regexSplit: goFunc(
+      ["string", "string", "int"],
+      (re, s, n) => regexSplit(compileRE(re as string), s as string, toInt(n)),
+    ),
     mustRegexSplit: goFunc(
       ["string", "string", "int"],
       (re, s, n) => regexSplit(compileRE(re as string), s as string, toInt(n)),

@@ -14,7 +14,12 @@ const exists = (p: string) => {
   }
 };
 
-function render(chart: string, file: string, values: Record<string, unknown>, helpers: string[] = []): string {
+function render(
+  chart: string,
+  file: string,
+  values: Record<string, unknown>,
+  helpers: string[] = [],
+): string {
   const set = new TemplateSet({ missingKey: "zero" }).funcs(sprigFuncs());
   set.funcs({
     include: (name: unknown, data: unknown) => set.execute(name as string, data).replaceAll("<no value>", ""),

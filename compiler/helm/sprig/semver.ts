@@ -53,7 +53,9 @@ export function parseVersion(v: string): SemverVersion {
   const pre = m[4] ?? "";
   if (pre) {
     for (const id of pre.split(".")) {
-      if (/^[0-9]+$/.test(id) && id.length > 1 && id[0] === "0") throw new Error("Version segment starts with 0");
+      if (/^[0-9]+$/.test(id) && id.length > 1 && id[0] === "0") {
+        throw new Error("Version segment starts with 0");
+      }
     }
   }
   return new SemverVersion(

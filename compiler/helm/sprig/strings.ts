@@ -24,7 +24,9 @@ export function trimCutset(s: string, cutset: string): string {
 function byteSlice(s: string, start: number, end?: number): string {
   const b = enc.encode(s);
   if (start < 0 || (end !== undefined && (end > b.length || end < start)) || start > b.length) {
-    throw new Error(`runtime error: slice bounds out of range [${start}:${end ?? b.length}] with length ${b.length}`);
+    throw new Error(
+      `runtime error: slice bounds out of range [${start}:${end ?? b.length}] with length ${b.length}`,
+    );
   }
   return dec.decode(b.slice(start, end));
 }
@@ -87,7 +89,9 @@ function abbreviateFull(str: string, offset: number, maxWidth: number): string {
   if (len - offset < maxWidth - 3) offset = len - (maxWidth - 3);
   const marker = "...";
   if (offset <= 4) return byteSlice(str, 0, maxWidth - 3) + marker;
-  if (maxWidth < 7) throw new Error("stringutils illegal argument: Minimum abbreviation width with offset is 7");
+  if (maxWidth < 7) {
+    throw new Error("stringutils illegal argument: Minimum abbreviation width with offset is 7");
+  }
   if (offset + maxWidth - 3 < len) return marker + abbreviateFull(byteSlice(str, offset), 0, maxWidth - 3);
   return marker + byteSlice(str, len - (maxWidth - 3));
 }

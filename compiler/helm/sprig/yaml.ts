@@ -2,7 +2,7 @@
 
 import YAML from "yaml";
 import { formatFloatV, GoInt, goTypeName, isPlainMap, isStruct, structFields } from "../template/value.ts";
-import { jsonFloat, JsonError, unmarshalJSON } from "./json.ts";
+import { JsonError, jsonFloat, unmarshalJSON } from "./json.ts";
 
 // ---------------------------------------------------------------- go-yaml v2 resolver
 
@@ -24,7 +24,9 @@ for (const s of ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "
 }
 for (const s of ["", "~", "null", "Null", "NULL"]) RESOLVE_MAP[s] = { tag: "null" };
 for (const s of [".nan", ".NaN", ".NAN"]) RESOLVE_MAP[s] = { tag: "float", value: NaN };
-for (const s of [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"]) RESOLVE_MAP[s] = { tag: "float", value: Infinity };
+for (const s of [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"]) {
+  RESOLVE_MAP[s] = { tag: "float", value: Infinity };
+}
 for (const s of ["-.inf", "-.Inf", "-.INF"]) RESOLVE_MAP[s] = { tag: "float", value: -Infinity };
 RESOLVE_MAP["<<"] = { tag: "merge" };
 
@@ -54,8 +56,9 @@ function parseIntBase0Go(s: string, unsigned: boolean): bigint | undefined {
 
 function isTimestamp(s: string): boolean {
   if (!/^[0-9]{4}-/.test(s)) return false;
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?$/
-    .exec(s);
+  const m =
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?$/
+      .exec(s);
   if (!m) return false;
   const mo = Number(m[2]), d = Number(m[3]);
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return false;
@@ -253,7 +256,12 @@ export function parseYamlGo(text: string): unknown {
 
 /** Parse all documents (for callers that need a stream). */
 export function parseYamlGoAll(text: string): unknown[] {
-  const docs = YAML.parseAllDocuments(text, { schema: "failsafe", merge: false, uniqueKeys: false, strict: false });
+  const docs = YAML.parseAllDocuments(text, {
+    schema: "failsafe",
+    merge: false,
+    uniqueKeys: false,
+    strict: false,
+  });
   const list = Array.isArray(docs) ? docs : [docs];
   return list.map((doc) => {
     if (doc.errors.length > 0) throw new YamlError(`yaml: ${doc.errors[0]!.message.split("\n")[0]}`);
@@ -276,7 +284,9 @@ export function toJsonNode(v: unknown, direct = false): JNode {
   if (direct) {
     // go-yaml v3 encodes Go values directly: float64 keeps its %g form, ints print in full
     if (typeof v === "number") {
-      return { raw: Number.isNaN(v) ? ".nan" : v === Infinity ? ".inf" : v === -Infinity ? "-.inf" : formatFloatV(v) };
+      return {
+        raw: Number.isNaN(v) ? ".nan" : v === Infinity ? ".inf" : v === -Infinity ? "-.inf" : formatFloatV(v),
+      };
     }
     if (Array.isArray(v)) return v.map((x) => toJsonNode(x, true));
     if (isPlainMap(v)) {
@@ -504,7 +514,9 @@ class Emitter {
   }
   writeIndent(): void {
     const indent = Math.max(this.indent, 0);
-    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) {
+      this.putBreak();
+    }
     while (this.column < indent) this.put(" ");
     this.whitespace = true;
     this.indention = true;
@@ -651,7 +663,8 @@ class Emitter {
       const cp = c.codePointAt(0)!;
       if (c === " ") {
         if (
-          allowBreaks && !spaces && this.column > BEST_WIDTH && i !== 0 && i !== cps.length - 1 && cps[i + 1] !== " "
+          allowBreaks && !spaces && this.column > BEST_WIDTH && i !== 0 && i !== cps.length - 1 &&
+          cps[i + 1] !== " "
         ) {
           this.writeIndent();
         } else this.write(c);
@@ -762,7 +775,9 @@ class Emitter {
   writeLiteral(value: string): void {
     this.writeIndicator("|", true, false, false);
     const cps = [...value];
-    if (cps[0] === " " || isBreakCp(cps[0]?.codePointAt(0))) this.writeIndicator(String(BEST_INDENT), false, false, false);
+    if (cps[0] === " " || isBreakCp(cps[0]?.codePointAt(0))) {
+      this.writeIndicator(String(BEST_INDENT), false, false, false);
+    }
     let chomp = "";
     const last = cps[cps.length - 1];
     if (!isBreakCp(last?.codePointAt(0))) chomp = "-";

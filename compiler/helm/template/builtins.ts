@@ -64,9 +64,11 @@ export function goEq(arg1: unknown, ...arg2: unknown[]): boolean {
           break;
         default:
           if (!isComparable(arg1) || !isComparable(arg)) {
-            throw new Error(`non-comparable types ${printValue(arg1)}: ${goTypeName(arg1)}, ${goTypeName(arg)}: ${
-              printValue(arg)
-            }`);
+            throw new Error(
+              `non-comparable types ${printValue(arg1)}: ${goTypeName(arg1)}, ${goTypeName(arg)}: ${
+                printValue(arg)
+              }`,
+            );
           }
           truth = arg1 === arg || (isStruct(arg1) && isStruct(arg) && structEq(arg1, arg));
       }
@@ -154,7 +156,9 @@ export function goIndex(item: unknown, ...indexes: unknown[]): unknown {
         if (index === undefined || index === null) throw new Error("value is nil; should be of type string");
         throw new Error(`value has type ${goTypeName(index)}; should be string`);
       }
-      item = Object.hasOwn(item, index) ? item[index] ?? null : (goTypeName(item) === "map[string]string" ? "" : null);
+      item = Object.hasOwn(item, index)
+        ? item[index] ?? null
+        : (goTypeName(item) === "map[string]string" ? "" : null);
     } else if (item instanceof Map) {
       item = item.has(index) ? item.get(index) : null;
     } else {

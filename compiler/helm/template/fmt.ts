@@ -167,7 +167,10 @@ function fmtInteger(v: GoInt, verb: string, f: Flags): string {
       if (f.sharp) prefix = "0X";
       break;
     case "c":
-      return pad(String.fromCodePoint(Number(v.value) > 0x10ffff || v.value < 0n ? 0xfffd : Number(v.value)), f);
+      return pad(
+        String.fromCodePoint(Number(v.value) > 0x10ffff || v.value < 0n ? 0xfffd : Number(v.value)),
+        f,
+      );
     case "q":
       return pad(quoteRune(Number(v.value), f.plus), f);
     case "U": {
@@ -379,7 +382,8 @@ function formatValue(v: unknown, verb: string, f: Flags, depth = 0): string {
         return pad(hexBytes(v, verb === "X", f), f);
     }
     return "[" + Array.from(v).map((b) => fmtInteger(new GoInt(b, "uint8"), verb === "v" ? "d" : verb, f))
-      .join(" ") + "]";
+      .join(" ") +
+      "]";
   }
   // handleMethods: Stringer / error for %v %s %x %X %q
   if ("vsxXq".includes(verb) && !f.sharpV) {

@@ -10,6 +10,7 @@ export {
   TemplateSet,
 } from "./template.ts";
 export {
+  formatFloatG,
   fromGo,
   GO_TYPE,
   GoInt,
@@ -30,7 +31,6 @@ export {
   stringSlice,
   tagType,
   toGo,
-  formatFloatG,
 } from "./value.ts";
 export { goQuote, sprint, sprintf, sprintln } from "./fmt.ts";
 export { goEq, goIndex, goLen, goLt, goSlice, htmlEscape, jsEscape, urlQueryEscape } from "./builtins.ts";

@@ -9,7 +9,15 @@ export interface Tree {
   root: ListNode;
 }
 
-export type Node = ListNode | TextNode | ActionNode | IfNode | RangeNode | WithNode | TemplateNode | BreakNode;
+export type Node =
+  | ListNode
+  | TextNode
+  | ActionNode
+  | IfNode
+  | RangeNode
+  | WithNode
+  | TemplateNode
+  | BreakNode;
 
 export interface ListNode {
   type: "list";
@@ -384,7 +392,9 @@ function lex(text: string): Item[] {
           while (true) {
             const ch = text[pos];
             if (ch === "\\") {
-              if (text[pos + 1] === undefined || text[pos + 1] === "\n") return fail("unterminated quoted string");
+              if (text[pos + 1] === undefined || text[pos + 1] === "\n") {
+                return fail("unterminated quoted string");
+              }
               advanceTo(pos + 2);
               continue;
             }
@@ -477,8 +487,9 @@ function lex(text: string): Item[] {
 
   function lexNumber(): string | undefined {
     const rest = text.slice(pos);
-    const m = /^[+-]?(?:0[xX][0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?(?:[pP][+-]?[0-9_]*)?|0[oO][0-7_]*(?:\.[0-7_]*)?|0[bB][01_]*(?:\.[01_]*)?|[0-9_]*(?:\.[0-9_]*)?(?:[eE][+-]?[0-9_]*)?)i?/
-      .exec(rest)!;
+    const m =
+      /^[+-]?(?:0[xX][0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?(?:[pP][+-]?[0-9_]*)?|0[oO][0-7_]*(?:\.[0-7_]*)?|0[bB][01_]*(?:\.[01_]*)?|[0-9_]*(?:\.[0-9_]*)?(?:[eE][+-]?[0-9_]*)?)i?/
+        .exec(rest)!;
     let end = pos + m[0].length;
     if (isAlphaNumeric(text[end])) {
       end++;
@@ -581,7 +592,8 @@ export function goUnquote(q: string): string {
 
 // ---------------------------------------------------------------- numbers
 
-const INT_RE = /^[+-]?(?:0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0(?:_?[0-7])*|[1-9](?:_?[0-9])*)$/;
+const INT_RE =
+  /^[+-]?(?:0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0(?:_?[0-7])*|[1-9](?:_?[0-9])*)$/;
 const FLOAT_RE = /^[+-]?(?:(?:[0-9](?:_?[0-9])*)?\.?(?:[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?)$/;
 const HEX_FLOAT_RE = /^[+-]?0[xX](?:_?[0-9a-fA-F])*(?:\.[0-9a-fA-F_]*)?[pP][+-]?[0-9_]+$/;
 
@@ -886,7 +898,10 @@ export function parseTemplate(
       }
       let elseList: ListNode | undefined;
       if (next.type === "else") {
-        if (next.elseKind && ((kind === "if" && next.elseKind === "if") || (kind === "with" && next.elseKind === "with"))) {
+        if (
+          next.elseKind &&
+          ((kind === "if" && next.elseKind === "if") || (kind === "with" && next.elseKind === "with"))
+        ) {
           // Special case for "else if"/"else with": the nested control ends with the outer {{end}}.
           elseList = newList(next.pos);
           const kw = nextNonSpace(); // consume 'if'/'with'

@@ -489,7 +489,8 @@ class State {
 
   idealConstant(c: NumberNode): unknown {
     this.at(c);
-    const isHexInt = c.text.length > 2 && c.text[0] === "0" && /[xX]/.test(c.text[1]!) && !/[pP]/.test(c.text);
+    const isHexInt = c.text.length > 2 && c.text[0] === "0" && /[xX]/.test(c.text[1]!) &&
+      !/[pP]/.test(c.text);
     const isRuneInt = c.text[0] === "'";
     if (c.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(c.text)) return c.float64;
     if (c.isInt) return new GoInt(c.int64, "int");
@@ -531,9 +532,18 @@ class State {
     return this.evalField(dot, ident[n - 1]!, node, args, final, receiver);
   }
 
-  evalField(dot: unknown, fieldName: string, node: ArgNode, args: ArgNode[], final: Final, receiver: unknown): unknown {
+  evalField(
+    dot: unknown,
+    fieldName: string,
+    node: ArgNode,
+    args: ArgNode[],
+    final: Final,
+    receiver: unknown,
+  ): unknown {
     if (receiver === undefined) {
-      if (this.set.missingKey === "error") this.errorf(`nil data; no entry for key ${JSON.stringify(fieldName)}`);
+      if (this.set.missingKey === "error") {
+        this.errorf(`nil data; no entry for key ${JSON.stringify(fieldName)}`);
+      }
       return undefined;
     }
     if (receiver === null) {
@@ -544,7 +554,16 @@ class State {
       const obj = receiver as Record<string, unknown>;
       const m = fieldName !== "constructor" ? obj[fieldName] : undefined;
       if (typeof m === "function") {
-        return this.evalCall(dot, m.bind(receiver) as GoFunc, false, node, fieldName, args, final, sigOf(m as GoFunc));
+        return this.evalCall(
+          dot,
+          m.bind(receiver) as GoFunc,
+          false,
+          node,
+          fieldName,
+          args,
+          final,
+          sigOf(m as GoFunc),
+        );
       }
       if (fieldName in obj && /^\p{Lu}/u.test(fieldName)) {
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
@@ -571,13 +590,21 @@ class State {
     if (receiver instanceof Map) {
       if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
       if (receiver.has(fieldName)) return receiver.get(fieldName) ?? null;
-      if (this.set.missingKey === "error") this.errorf(`map has no entry for key ${JSON.stringify(fieldName)}`);
+      if (this.set.missingKey === "error") {
+        this.errorf(`map has no entry for key ${JSON.stringify(fieldName)}`);
+      }
       return this.set.missingKey === "zero" ? null : undefined;
     }
     return this.errorf(`can't evaluate field ${fieldName} in type ${goTypeName(receiver)}`);
   }
 
-  evalFunction(dot: unknown, node: IdentifierNode, cmd: ArgNode | CommandNode, args: ArgNode[], final: Final): unknown {
+  evalFunction(
+    dot: unknown,
+    node: IdentifierNode,
+    cmd: ArgNode | CommandNode,
+    args: ArgNode[],
+    final: Final,
+  ): unknown {
     this.at(node);
     const name = node.name;
     const fn = this.funcs.get(name);

@@ -2,15 +2,33 @@
 // spec and by shared/reference/golden/helm/probes/template-semantics (see sprig/probe_test.ts for the
 // full probe) and helm-testdata error goldens (testcharts-issue1979, chartutil-three-level).
 import { assertEquals, assertThrows } from "../../../shared/testing/asserts.ts";
-import { goFunc, goInt, goInt64, GoStruct, goPrint, sprintf, TemplateError, TemplateSet, toGo } from "./mod.ts";
+import {
+  goFunc,
+  goInt,
+  goInt64,
+  goPrint,
+  GoStruct,
+  sprintf,
+  TemplateError,
+  TemplateSet,
+  toGo,
+} from "./mod.ts";
 
-function run(text: string, data: unknown = {}, opts: { missingKey?: "default" | "zero" | "error" } = {}): string {
+function run(
+  text: string,
+  data: unknown = {},
+  opts: { missingKey?: "default" | "zero" | "error" } = {},
+): string {
   const t = new TemplateSet(opts);
   t.parse("t", text);
   return t.execute("t", data);
 }
 
-function err(text: string, data: unknown = {}, opts: { missingKey?: "default" | "zero" | "error" } = {}): string {
+function err(
+  text: string,
+  data: unknown = {},
+  opts: { missingKey?: "default" | "zero" | "error" } = {},
+): string {
   try {
     run(text, data, opts);
   } catch (e) {
@@ -42,8 +60,14 @@ const TABLE: [string, string][] = [
   ["[ {{- /* c */ -}} ]", "[]"],
   ["{{/* multi\nline */}}ok", "ok"],
   // constants (§1.3)
-  ["{{ 1e3 }} {{ 2.0 }} {{ 0x10 }} {{ 017 }} {{ 0o17 }} {{ 0b101 }} {{ 1_000 }} {{ 'a' }} {{ -3 }}", "1000 2 16 15 15 5 1000 97 -3"],
-  ["{{ .5 }} {{ 1.5e-7 }} {{ 123456789.0 }} {{ 0.000012 }} {{ 1000000.0 }}", "0.5 1.5e-07 1.23456789e+08 1.2e-05 1e+06"],
+  [
+    "{{ 1e3 }} {{ 2.0 }} {{ 0x10 }} {{ 017 }} {{ 0o17 }} {{ 0b101 }} {{ 1_000 }} {{ 'a' }} {{ -3 }}",
+    "1000 2 16 15 15 5 1000 97 -3",
+  ],
+  [
+    "{{ .5 }} {{ 1.5e-7 }} {{ 123456789.0 }} {{ 0.000012 }} {{ 1000000.0 }}",
+    "0.5 1.5e-07 1.23456789e+08 1.2e-05 1e+06",
+  ],
   ['{{ "a\\tb\\u00e9\\x41\\101" }}', "a\tbéAA"],
   ["{{ `raw\\n` }}", "raw\\n"],
   ["{{ true }} {{ false }}", "true false"],
@@ -62,7 +86,7 @@ const TABLE: [string, string][] = [
   ["{{ with .Values.m }}{{ $.Values.s }}{{ .a }}{{ end }}", "x1"],
   // control structures (§1.5)
   ["{{ if .Values.nope }}a{{ else if .Values.s }}b{{ else }}c{{ end }}", "b"],
-  ["{{ if 0 }}a{{ else if \"\" }}b{{ else }}c{{ end }}", "c"],
+  ['{{ if 0 }}a{{ else if "" }}b{{ else }}c{{ end }}', "c"],
   ["{{ with .Values.nope }}a{{ else with .Values.s }}{{ . }}{{ end }}", "x"],
   ["{{ with .Values.nope }}a{{ else }}{{ .Values.s }}{{ end }}", "x"],
   ["{{ range .Values.m }}{{ . }} {{ end }}", "ten nine 1 2 "],
@@ -72,19 +96,31 @@ const TABLE: [string, string][] = [
   ["{{ range $i, $e := .Values.l }}{{ if eq $i 1 }}{{ continue }}{{ end }}{{ $i }}{{ end }}", "023"],
   ['{{ define "x" }}[{{ . }}]{{ end }}{{ template "x" 5 }}{{ template "x" }}', "[5][<no value>]"],
   ['{{ block "b" .Values.s }}<{{ . }}>{{ end }}', "<x>"],
-  ['{{ define "r" }}{{ if gt . 0 }}{{ . }}{{ template "r" (sub . 1) }}{{ end }}{{ end }}{{ template "r" 3 }}', "321"],
+  [
+    '{{ define "r" }}{{ if gt . 0 }}{{ . }}{{ template "r" (sub . 1) }}{{ end }}{{ end }}{{ template "r" 3 }}',
+    "321",
+  ],
   // truthiness (§1.7)
-  ['{{ if "false" }}T{{ end }}{{ if "0" }}T{{ end }}{{ if 0.0 }}F{{ end }}{{ if .Values.m }}T{{ end }}', "TTT"],
+  [
+    '{{ if "false" }}T{{ end }}{{ if "0" }}T{{ end }}{{ if 0.0 }}F{{ end }}{{ if .Values.m }}T{{ end }}',
+    "TTT",
+  ],
   ["{{ not .Values.nope }} {{ not (dict) }} {{ not .Values.l }}", "true true false"],
   // builtins (§1.8)
   ['{{ and 1 0 "x" }} {{ and 1 "x" }} {{ or 0 "" "y" }} [{{ or 0 "" }}]', "0 x y []"],
   ["{{ and .Values.nope .Values.nope.x }}", "<no value>"],
   ['{{ len "héllo" }} {{ len .Values.m }} {{ len .Values.l }}', "6 4 4"],
-  ['{{ index .Values.m "a" }} {{ index .Values.l 1 }} {{ index "abc" 1 }} [{{ index .Values "nope" }}]', "1 a 98 [<no value>]"],
+  [
+    '{{ index .Values.m "a" }} {{ index .Values.l 1 }} {{ index "abc" 1 }} [{{ index .Values "nope" }}]',
+    "1 a 98 [<no value>]",
+  ],
   ['{{ print "a" 1 2 "b" 3.5 true nil }}', "a1 2b3.5 true <nil>"],
   ["{{ println 1 2 }}", "1 2\n"],
   ['{{ eq .Values.nope "x" }} {{ ne .Values.s "y" }} {{ eq .Values.s "a" "x" }}', "false true true"],
-  ['{{ eq .Values.one 1.0 }} {{ lt "a" "b" }} {{ le 2 2 }} {{ gt (len "abc") 2 }} {{ ge 1.5 2.5 }}', "true true true true false"],
+  [
+    '{{ eq .Values.one 1.0 }} {{ lt "a" "b" }} {{ le 2 2 }} {{ gt (len "abc") 2 }} {{ ge 1.5 2.5 }}',
+    "true true true true false",
+  ],
   ['{{ html "<a href=\'x\'>&\\"" }}', "&lt;a href=&#39;x&#39;&gt;&amp;&#34;"],
   ['{{ js "a\'b\\"c<d>\\n=&" }}', "a\\'b\\\"c\\u003Cd\\u003E\\u000A\\u003D\\u0026"],
   ['{{ urlquery "a b&c/d?é" }}', "a+b%26c%2Fd%3F%C3%A9"],
@@ -92,7 +128,7 @@ const TABLE: [string, string][] = [
   // pipelines
   ['{{ "a" | printf "%s-%s" "b" }}', "b-a"],
   ["{{ .Values.s | print }}", "x"],
-  ["{{ (index .Values.m \"a\") }}", "1"],
+  ['{{ (index .Values.m "a") }}', "1"],
 ];
 
 Deno.test("template table (§1)", () => {
@@ -111,7 +147,18 @@ Deno.test("printf subset (§1.10; probe template-semantics printf lines)", () =>
   const l = toGo([3, "a", true, null]);
   const cases: [string, unknown[], string][] = [
     ["%q %v %s", ['q"é\n', l, l], '"q\\"é\\n" [3 a true <nil>] [%!s(float64=3) a %!s(bool=true) <nil>]'],
-    ["%d %x %X %o %b %e %g %t %c %U", [goInt(42), goInt(255), goInt(255), goInt(8), goInt(5), 1234.5, 0.00001, true, goInt(65), goInt(0x1f600)], "42 ff FF 10 101 1.234500e+03 1e-05 true A U+1F600"],
+    ["%d %x %X %o %b %e %g %t %c %U", [
+      goInt(42),
+      goInt(255),
+      goInt(255),
+      goInt(8),
+      goInt(5),
+      1234.5,
+      0.00001,
+      true,
+      goInt(65),
+      goInt(0x1f600),
+    ], "42 ff FF 10 101 1.234500e+03 1e-05 true A U+1F600"],
     ["%5.2f|%-4s|%04d|%+d|% d", [3.14159, "ab", goInt(7), goInt(5), goInt(5)], " 3.14|ab  |0007|+5| 5"],
     ["%d %s", ["str"], "%!d(string=str) %!s(MISSING)"],
     ["x", [goInt(1)], "x%!(EXTRA int=1)"],
@@ -140,20 +187,38 @@ Deno.test("goPrint of nested values and structs", () => {
     }
   }
   assertEquals(goPrint(new KV()), "{caps [] true}");
-  assertEquals(goPrint({ v: new (class extends GoStruct { String() { return "v1.33.0"; } })("x") }), "map[v:v1.33.0]");
+  assertEquals(
+    goPrint({
+      v: new (class extends GoStruct {
+        String() {
+          return "v1.33.0";
+        }
+      })("x"),
+    }),
+    "map[v:v1.33.0]",
+  );
 });
 
 Deno.test("struct fields and methods", () => {
   class Caps extends GoStruct {
     constructor() {
-      super("*chartutil.Capabilities", { KubeVersion: { Major: "1", Version: "v1.33.0" }, APIVersions: ["v1"] });
+      super("*chartutil.Capabilities", {
+        KubeVersion: { Major: "1", Version: "v1.33.0" },
+        APIVersions: ["v1"],
+      });
     }
     Has(v: unknown) {
       return v === "v1";
     }
   }
   const data = { Capabilities: new Caps() };
-  assertEquals(run('{{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.Has "v1" }} {{ .Capabilities.Has "x" }}', data), "v1.33.0 true false");
+  assertEquals(
+    run(
+      '{{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.Has "v1" }} {{ .Capabilities.Has "x" }}',
+      data,
+    ),
+    "v1.33.0 true false",
+  );
   assertEquals(
     err("{{ .Capabilities.Nope }}", data),
     'template: t:1:16: executing "t" at <.Capabilities.Nope>: can\'t evaluate field Nope in type *chartutil.Capabilities',
@@ -195,7 +260,7 @@ Deno.test("execution errors (§1.11)", () => {
     'template: t:1:3: executing "t" at <lt true false>: error calling lt: invalid type for comparison',
   );
   assertEquals(
-    err('{{ index .Values.s 5 }}', d),
+    err("{{ index .Values.s 5 }}", d),
     'template: t:1:3: executing "t" at <index .Values.s 5>: error calling index: index out of range: 5',
   );
   assertEquals(
@@ -221,7 +286,10 @@ Deno.test("execution errors (§1.11)", () => {
   );
   const t = new TemplateSet().funcs({
     upper: goFunc(["string"], (s) => (s as string).toUpperCase()),
-    trunc: goFunc(["int", "string"], (n, s) => (s as string).slice(0, Number((n as { value: bigint }).value))),
+    trunc: goFunc(
+      ["int", "string"],
+      (n, s) => (s as string).slice(0, Number((n as { value: bigint }).value)),
+    ),
     boom: goFunc([], () => {
       throw new Error("bad thing");
     }),
@@ -280,7 +348,12 @@ Deno.test("execution errors (§1.11)", () => {
       return e as TemplateError;
     }
   })()!;
-  assertEquals([te.templateName, te.line, te.column, te.reason], ["h", 1, 3, "error calling boom: bad thing"]);
+  assertEquals([te.templateName, te.line, te.column, te.reason], [
+    "h",
+    1,
+    3,
+    "error calling boom: bad thing",
+  ]);
   // unknown template name at top level (Helm's include error text)
   assertEquals(
     (() => {
@@ -310,7 +383,7 @@ Deno.test("parse errors (§1.11)", () => {
   assertEquals(perr("{{ $x }}"), 'template: p.yaml:1: undefined variable "$x"');
   assertEquals(perr("{{ }}"), "template: p.yaml:1: missing value for command");
   assertEquals(perr('{{ "a }}'), "template: p.yaml:1: unterminated quoted string");
-  assertEquals(perr("{{ /* x */ }}"), "template: p.yaml:1: unexpected \"/\" in command");
+  assertEquals(perr("{{ /* x */ }}"), 'template: p.yaml:1: unexpected "/" in command');
   assertEquals(perr("{{ 1 | 2 }}"), "template: p.yaml:1: non executable command in pipeline stage 2");
   assertEquals(
     perr('{{ define "a" }}x{{ end }}{{ define "a" }}y{{ end }}'),

@@ -292,7 +292,8 @@ export function goPrint(v: unknown, depth = 0): string {
   }
   if (v instanceof Map) {
     const keys = [...v.keys()].sort((a, b) => compareKeys(a, b));
-    return "map[" + keys.map((k) => goPrint(k, depth + 1) + ":" + goPrint(v.get(k), depth + 1)).join(" ") + "]";
+    return "map[" + keys.map((k) => goPrint(k, depth + 1) + ":" + goPrint(v.get(k), depth + 1)).join(" ") +
+      "]";
   }
   if (isStruct(v)) {
     const ptr = goTypeName(v).startsWith("*") ? "&" : "";
