@@ -2,7 +2,7 @@
 // toYaml toYamlPretty fromYaml fromYamlArray toJson fromJson fromJsonArray toToml fromToml required fail lookup.
 // include/tpl need the TemplateSet and live with the chart renderer.
 
-import { type GoFunc, goFunc } from "../template/template.ts";
+import { type GoFunc, goFunc, type TemplateSet } from "../template/template.ts";
 import { formatFloatV, GoInt, isPlainMap, isStruct, sortedKeys, structFields } from "../template/value.ts";
 import { marshalJSON, unmarshalJSON } from "./json.ts";
 import { marshalYaml, parseYamlGo } from "./yaml.ts";
@@ -477,4 +477,47 @@ export function helmFuncs(_opts: HelmFuncOptions = {}): Record<string, GoFunc> {
     lookup: goFunc(["string", "string", "string", "string"], () => ({})),
     getHostByName: goFunc(["string"], () => ""),
   };
+}
+
+/**
+ * Helm's `include` and `tpl` bound to a TemplateSet (engine.go semantics): include executes a named template
+ * (recursion on one name beyond 1000 levels fails), tpl parses its text into a clone of the set under the
+ * root name ("gotpl"), executes it with missingkey=zero and removes "<no value>".
+ */
+export function includeTplFuncs(
+  set: TemplateSet,
+  includedNames: Map<string, number> = new Map(),
+): { include: GoFunc; tpl: GoFunc } {
+  const include = goFunc(["string", "any"], (name, data) => {
+    const n = name as string;
+    const v = includedNames.get(n);
+    if (v !== undefined) {
+      if (v > 1000) {
+        throw new Error(`rendering template has a nested reference name: ${n}: unable to execute template`);
+      }
+      includedNames.set(n, v + 1);
+    } else includedNames.set(n, 1);
+    try {
+      return set.execute(n, data);
+    } finally {
+      includedNames.set(n, (includedNames.get(n) ?? 1) - 1);
+    }
+  });
+  const tpl = goFunc(["string", "any"], (text, data) => {
+    const clone = set.clone();
+    clone.funcs(includeTplFuncs(clone, includedNames));
+    try {
+      clone.parse(set.rootName, text as string);
+    } catch (e) {
+      throw new Error(`cannot parse template ${JSON.stringify(text)}: ${errText(e)}`);
+    }
+    let out: string;
+    try {
+      out = clone.execute(set.rootName, data);
+    } catch (e) {
+      throw new Error(`error during tpl function execution for ${JSON.stringify(text)}: ${errText(e)}`);
+    }
+    return out.replaceAll("<no value>", "");
+  });
+  return { include, tpl };
 }

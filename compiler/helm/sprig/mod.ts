@@ -76,7 +76,7 @@ import {
 } from "./crypto.ts";
 import { helmFuncs } from "./helm_funcs.ts";
 
-export { helmFuncs } from "./helm_funcs.ts";
+export { helmFuncs, includeTplFuncs } from "./helm_funcs.ts";
 export {
   fromJson,
   fromJsonArray,

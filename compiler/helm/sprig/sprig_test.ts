@@ -316,3 +316,26 @@ Deno.test("toYamlPretty indents sequences and keeps float64 formatting", () => {
     "a:\n- 1\n- b: 2\nc: 1000000",
   );
 });
+
+Deno.test("include and tpl (Helm engine semantics)", async () => {
+  const { includeTplFuncs } = await import("./mod.ts");
+  const t = new TemplateSet({ missingKey: "zero" }).funcs(sprigFuncs());
+  t.funcs(includeTplFuncs(t));
+  t.parse("c/templates/_h.tpl", '{{ define "c.name" }}{{ .Values.name | default "dflt" }}{{ end }}');
+  t.parse(
+    "c/templates/cm.yaml",
+    'a: {{ include "c.name" . | upper }}\nb: {{ tpl "{{ .Values.x }}-{{ include \\"c.name\\" . }}{{ .Values.nope }}" . }}',
+  );
+  assertEquals(t.execute("c/templates/cm.yaml", { Values: toGo({ x: "X" }) }), "a: DFLT\nb: X-dflt");
+  t.parse("c/templates/bad.yaml", '{{ tpl "{{ .Values.a.b }}" . }}');
+  assertEquals(
+    (() => {
+      try {
+        t.execute("c/templates/bad.yaml", { Values: {} });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })(),
+    'template: c/templates/bad.yaml:1:3: executing "c/templates/bad.yaml" at <tpl "{{ .Values.a.b }}" .>: error calling tpl: error during tpl function execution for "{{ .Values.a.b }}": template: gotpl:1:10: executing "gotpl" at <.Values.a.b>: nil pointer evaluating interface {}.b',
+  );
+});
