@@ -29,7 +29,7 @@ import {
   stringMapOf,
 } from "./transformers.ts";
 import { clone, getPath, has, isMap, scalarText, type Value, type VMap } from "./value.ts";
-import { applyReplacements, bindVars, resolveVars, toVar, type Var } from "./vars.ts";
+import { applyReplacements, bindVars, type ReplacementEntry, resolveVars, toVar, type Var } from "./vars.ts";
 import { emitYamlStream } from "./yaml_emit.ts";
 import { parseYamlDocs } from "./yaml_parse.ts";
 
@@ -616,14 +616,17 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
   }
   // replacements
   if (Array.isArray(k.replacements)) {
-    const reps: Value[] = [];
+    const reps: ReplacementEntry[] = [];
     for (const r of k.replacements) {
       if (isMap(r) && typeof r.path === "string") {
-        for (const d of parseYamlDocs(decode(ldr.read(r.path, "replacements")), r.path)) {
-          if (Array.isArray(d.value)) reps.push(...d.value);
-          else reps.push(d.value);
+        if (has(r, "source") || has(r, "targets")) {
+          throw new KustomizeError("cannot specify both path and inline replacement", { file: kfile, path: "replacements" });
         }
-      } else reps.push(r);
+        for (const d of parseYamlDocs(decode(ldr.read(r.path, "replacements")), r.path)) {
+          if (Array.isArray(d.value)) reps.push(...d.value.map((value) => ({ value, strict: false })));
+          else reps.push({ value: d.value, strict: false });
+        }
+      } else reps.push({ value: r, strict: tracked });
     }
     applyReplacements(acc.resources, reps, kfile);
     if (k.replacements.length > 0) done("ReplacementTransformer");

@@ -1,8 +1,9 @@
 /** `vars` ($(NAME) substitution) and `replacements`. */
 import { KustomizeError } from "./errors.ts";
 import { type FieldSpec, specSelects, walkFieldSpec } from "./fieldspec.ts";
-import { effectiveNs, isClusterScoped, type ResId, type Resource } from "./resource.ts";
-import { type Selector, selectResources, toSelector } from "./select.ts";
+import { effectiveNs, idString, isClusterScoped, type ResId, type Resource } from "./resource.ts";
+import { matchesSelector, stringMapAt } from "./select.ts";
+import { resolvePlain } from "./yaml_parse.ts";
 import { clone, has, isMap, newMap, scalarText, type Value, type VMap } from "./value.ts";
 
 export interface Var {
@@ -168,13 +169,45 @@ interface Options {
 function optionsOf(v: Value | undefined): Options {
   const o: Options = {};
   if (!isMap(v)) return o;
-  if (typeof v.delimiter === "string") o.delimiter = v.delimiter;
+  if (typeof v.delimiter === "string" && v.delimiter !== "") o.delimiter = v.delimiter;
   if (typeof v.index === "bigint") o.index = Number(v.index);
   if (v.create === true) o.create = true;
   return o;
 }
 
-function setField(obj: VMap, path: string[], value: Value, opts: Options, where: string): void {
+/** The text kyaml copies into a scalar target (a map or list source has none). */
+function textOf(v: Value): string {
+  return scalarText(v) ?? "";
+}
+
+/**
+ * setFieldValue: a scalar target keeps its type and takes the source's text (a created one is an untagged
+ * plain scalar, so the text is re-resolved); a map/list target is replaced by the source node.
+ */
+function assign(cur: Value | undefined, value: Value, opts: Options): Value {
+  if (opts.delimiter !== undefined) {
+    if (cur !== undefined && (isMap(cur) || Array.isArray(cur))) {
+      throw new KustomizeError("delimiter option can only be used with scalar nodes");
+    }
+    const parts = (cur === undefined ? "" : textOf(cur)).split(opts.delimiter);
+    const idx = opts.index ?? 0;
+    const v = textOf(value);
+    if (idx < 0) parts.unshift(v);
+    else if (idx >= parts.length) parts.push(v);
+    else parts[idx] = v;
+    value = parts.join(opts.delimiter);
+  }
+  if (cur === undefined) {
+    // created: a node of the source's kind
+    return isMap(value) || Array.isArray(value) ? clone(value) : resolvePlain(textOf(value));
+  }
+  if (isMap(cur) || Array.isArray(cur)) return clone(value);
+  if (typeof cur === "string") return textOf(value);
+  return resolvePlain(textOf(value));
+}
+
+/** kyaml PathMatcher + setFieldValue over one target; returns how many fields were set. */
+function setField(obj: VMap, path: string[], value: Value, opts: Options): number {
   let cur: Value = obj;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
@@ -188,106 +221,171 @@ function setField(obj: VMap, path: string[], value: Value, opts: Options, where:
         const k = inner.slice(0, eq), v = inner.slice(eq + 1);
         next = cur.find((e) => isMap(e) && scalarText(e[k]) === v);
         if (next === undefined) {
-          if (!opts.create) return;
+          if (!opts.create) return 0;
           const nm = newMap();
           nm[k] = v;
           cur.push(nm);
           next = nm;
         }
       } else next = cur[Number(inner)];
-      if (next === undefined) return;
+      if (next === undefined) return 0;
+      if (last) return 0;
       cur = next;
       continue;
     }
     if (seg === "*" && (Array.isArray(cur) || isMap(cur))) {
       const rest = path.slice(i + 1);
       const items: Value[] = Array.isArray(cur) ? cur : Object.values(cur);
-      for (const it of items) if (isMap(it)) setField(it, rest, value, opts, where);
-      return;
+      let n = 0;
+      for (const it of items) if (isMap(it)) n += setField(it, rest, value, opts);
+      return n;
     }
     const key = m ? m[1]! : seg;
     if (Array.isArray(cur) && /^\d+$/.test(key)) {
+      const j = Number(key);
+      if (j >= cur.length) return 0;
       if (last) {
-        cur[Number(key)] = applyDelim(cur[Number(key)], value, opts);
-        return;
+        cur[j] = assign(cur[j], value, opts);
+        return 1;
       }
-      cur = cur[Number(key)] ?? null;
+      cur = cur[j] ?? null;
       continue;
     }
-    if (!isMap(cur)) return;
+    if (!isMap(cur)) return 0;
     if (last) {
-      if (!has(cur, key) && !opts.create) return;
-      cur[key] = applyDelim(has(cur, key) ? cur[key] : undefined, value, opts);
-      return;
+      if (!has(cur, key) && !opts.create) return 0;
+      cur[key] = assign(has(cur, key) ? cur[key] : undefined, value, opts);
+      return 1;
     }
     if (!has(cur, key) || cur[key] === null) {
-      if (!opts.create) return;
+      if (!opts.create) return 0;
       cur[key] = /^\[/.test(path[i + 1] ?? "") ? [] : newMap();
     }
     cur = cur[key]!;
   }
+  return 0;
 }
 
-function applyDelim(cur: Value | undefined, value: Value, opts: Options): Value {
-  if (opts.delimiter === undefined) return clone(value);
-  const parts = (scalarText(cur) ?? "").split(opts.delimiter);
-  const idx = opts.index ?? 0;
-  const v = scalarText(value) ?? "";
-  if (idx >= parts.length) parts.push(v);
-  else if (idx < 0) parts.unshift(v);
-  else parts[idx] = v;
-  return parts.join(opts.delimiter);
+const REPLACEMENT_FIELDS = new Set(["source", "targets", "path"]);
+const SOURCE_FIELDS = new Set(["group", "version", "kind", "name", "namespace", "fieldPath", "options"]);
+const OPTION_FIELDS = new Set(["delimiter", "index", "encoding", "create"]);
+const SELECTOR_FIELDS = new Set(["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"]);
+const TARGET_FIELDS = new Set(["select", "reject", "fieldPaths", "options"]);
+
+/** The Kustomization's strict JSON decoding of an inline replacement. */
+function checkReplacementFields(rep: VMap, file: string): void {
+  const check = (v: Value | undefined, allowed: Set<string>) => {
+    if (!isMap(v)) return;
+    for (const k of Object.keys(v)) {
+      if (!allowed.has(k)) throw new KustomizeError(`invalid Kustomization: json: unknown field "${k}"`, { file, path: "replacements" });
+    }
+  };
+  check(rep, REPLACEMENT_FIELDS);
+  check(rep.source, SOURCE_FIELDS);
+  if (isMap(rep.source)) check(rep.source.options, OPTION_FIELDS);
+  if (Array.isArray(rep.targets)) {
+    for (const t of rep.targets) {
+      check(t, TARGET_FIELDS);
+      if (!isMap(t)) continue;
+      check(t.select, SELECTOR_FIELDS);
+      if (Array.isArray(t.reject)) for (const r of t.reject) check(r, SELECTOR_FIELDS);
+      check(t.options, OPTION_FIELDS);
+    }
+  }
 }
 
-export function applyReplacements(all: Resource[], reps: Value[], file: string): void {
-  reps.forEach((rep, i) => {
-    if (!isMap(rep) || !isMap(rep.source)) {
-      throw new KustomizeError(`replacements[${i}] needs a source`, { file, path: `replacements[${i}]` });
+/** resid.ResId of a selector map (group/version/kind/name/namespace; everything else ignored). */
+function resIdOf(v: Value | undefined): ResId {
+  const m = isMap(v) ? v : newMap();
+  const str = (k: string) => scalarText(m[k] ?? undefined) ?? "";
+  return { group: str("group"), version: str("version"), kind: str("kind"), name: str("name"), namespace: str("namespace") };
+}
+
+/** ResId.IsSelectedBy: exact name, effective namespace, GVK fields where given. */
+function selectedBy(id: ResId, sel: ResId): boolean {
+  return (sel.name === "" || sel.name === id.name) &&
+    (sel.namespace === "" || effectiveNs(sel) === effectiveNs(id)) &&
+    (sel.group === "" || sel.group === id.group) && (sel.version === "" || sel.version === id.version) &&
+    (sel.kind === "" || sel.kind === id.kind);
+}
+
+function isEmptyId(id: ResId): boolean {
+  return !id.group && !id.version && !id.kind && !id.name && !id.namespace;
+}
+
+function annoLabelMatch(r: Resource, sel: Value | undefined): boolean {
+  const m = isMap(sel) ? sel : newMap();
+  const ls = scalarText(m.labelSelector ?? undefined) ?? "";
+  const as = scalarText(m.annotationSelector ?? undefined) ?? "";
+  if (as && !matchesSelector(stringMapAt(r, ["metadata", "annotations"]), as)) return false;
+  if (ls && !matchesSelector(stringMapAt(r, ["metadata", "labels"]), ls)) return false;
+  return true;
+}
+
+function optionsString(o: Options): string {
+  if (o.delimiter === undefined && !o.create) return "";
+  return `${o.delimiter ?? ""}(${o.index ?? 0}), create=${o.create ? "true" : "false"}`;
+}
+
+/** A replacement entry, and whether it came inline from a kustomization (strictly decoded). */
+export interface ReplacementEntry {
+  value: Value;
+  strict: boolean;
+}
+
+export function applyReplacements(all: Resource[], reps: ReplacementEntry[], file: string): void {
+  reps.forEach(({ value: rep, strict }, i) => {
+    if (strict && isMap(rep)) checkReplacementFields(rep, file);
+    if (!isMap(rep) || !isMap(rep.source) || !Array.isArray(rep.targets)) {
+      throw new KustomizeError("replacements must specify a source and at least one target", { file, path: `replacements[${i}]` });
     }
     const src = rep.source;
-    const sel = toSelector(src, `replacements[${i}].source`, file) ?? {};
-    delete (sel as Selector).labelSelector;
-    const matches = selectResources(all, { ...sel, ...(sel.name ? { name: escapeRe(sel.name) } : {}), ...(sel.namespace ? { namespace: escapeRe(sel.namespace) } : {}) });
-    if (matches.length !== 1) {
-      throw new KustomizeError(
-        `replacements[${i}]: ${matches.length === 0 ? "nothing selected by" : "multiple matches for"} source selector`,
-        { file, path: `replacements[${i}].source` },
-      );
-    }
-    const fp = typeof src.fieldPath === "string" ? src.fieldPath : "metadata.name";
-    let value = lookupField(matches[0]!.obj, splitFieldPath(fp));
-    if (value === undefined) {
-      throw new KustomizeError(`replacements[${i}]: fieldPath \`${fp}\` is missing for replacement source ${matches[0]!.name}`, { file });
-    }
+    const sid = resIdOf(src);
     const so = optionsOf(src.options);
-    if (so.delimiter !== undefined) {
-      const parts = (scalarText(value) ?? "").split(so.delimiter);
-      value = parts[so.index ?? 0] ?? "";
+    const rawFp = typeof src.fieldPath === "string" ? src.fieldPath : "";
+    const srcString = [idString(sid), ...(rawFp ? [rawFp] : []), ...(optionsString(so) ? [optionsString(so)] : [])].join(":");
+    const matches = all.filter((r) => r.allIds().some((id) => selectedBy(id, sid)));
+    if (matches.length > 1) throw new KustomizeError(`multiple matches for selector ${srcString}`, { file, path: `replacements[${i}].source` });
+    if (matches.length === 0) throw new KustomizeError(`nothing selected by ${srcString}`, { file, path: `replacements[${i}].source` });
+    const fp = rawFp || "metadata.name";
+    let value = lookupField(matches[0]!.obj, splitFieldPath(fp));
+    if (
+      value === undefined || value === null || (isMap(value) && Object.keys(value).length === 0) ||
+      (Array.isArray(value) && value.length === 0)
+    ) {
+      throw new KustomizeError(`fieldPath \`${fp}\` is missing for replacement source ${idString(sid)}`, { file });
     }
-    const targets = Array.isArray(rep.targets) ? rep.targets : [];
-    for (const t of targets) {
-      if (!isMap(t)) continue;
-      const tsel = toSelector(t.select, "select", file) ?? {};
-      let list = selectResources(all, tsel);
-      if (Array.isArray(t.reject)) {
-        for (const rj of t.reject) {
-          const rs = toSelector(rj, "reject", file) ?? {};
-          const rejected = new Set(selectResources(all, rs));
-          list = list.filter((r) => !rejected.has(r));
-        }
+    if (so.delimiter !== undefined) {
+      if (isMap(value) || Array.isArray(value)) throw new KustomizeError("delimiter option can only be used with scalar nodes", { file });
+      const parts = textOf(value).split(so.delimiter);
+      const idx = so.index ?? 0;
+      if (idx >= parts.length || idx < 0) {
+        throw new KustomizeError(`options.index ${idx} is out of bounds for value ${textOf(value)}`, { file });
       }
+      value = parts[idx]!;
+    }
+    for (const t of rep.targets) {
+      if (!isMap(t) || !isMap(t.select)) throw new KustomizeError("target must specify resources to select", { file });
+      const selId = resIdOf(t.select);
+      const rejects = Array.isArray(t.reject) ? t.reject : [];
       const opts = optionsOf(t.options);
-      const paths = Array.isArray(t.fieldPaths) ? t.fieldPaths : [];
-      for (const r of list) {
+      const paths = Array.isArray(t.fieldPaths) && t.fieldPaths.length > 0 ? t.fieldPaths : ["metadata.name"];
+      for (const r of all) {
+        if (!annoLabelMatch(r, t.select)) continue;
+        if (rejects.some((rj) => isMap(rj) && (rj.labelSelector || rj.annotationSelector) && annoLabelMatch(r, rj))) continue;
+        const ids = r.allIds();
+        if (!ids.some((id) => selectedBy(id, selId))) continue;
+        if (rejects.some((rj) => !isEmptyId(resIdOf(rj)) && ids.some((id) => selectedBy(id, resIdOf(rj))))) continue;
         for (const p of paths) {
           if (typeof p !== "string") continue;
-          setField(r.obj, splitFieldPath(p), value, opts, file);
+          if (setField(r.obj, splitFieldPath(p), value, opts) === 0) {
+            throw new KustomizeError(
+              `unable to find ${opts.create ? "or create " : ""}field "${p}" in replacement target`,
+              { file },
+            );
+          }
         }
       }
     }
   });
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
