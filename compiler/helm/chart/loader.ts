@@ -76,7 +76,10 @@ function strList(v: unknown): string[] | null {
 
 function sanitize(s: string): string {
   // remove non-printable characters (Go unicode.IsPrint keeps spaces only as ' ')
-  return s.replace(/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/gu, (c) => (c === " " ? c : /\s/.test(c) ? " " : ""));
+  return s.replace(
+    /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/gu,
+    (c) => (c === " " ? c : /\s/.test(c) ? " " : ""),
+  );
 }
 
 export function makeDependency(d: Record<string, unknown>): Dependency {
@@ -130,7 +133,21 @@ export function makeMetadata(m: Record<string, unknown>): Chart["meta"] {
 }
 
 function validate(md: Chart["meta"]): void {
-  for (const f of ["Name", "Home", "Version", "Description", "Icon", "APIVersion", "Condition", "Tags", "AppVersion", "KubeVersion", "Type"]) {
+  for (
+    const f of [
+      "Name",
+      "Home",
+      "Version",
+      "Description",
+      "Icon",
+      "APIVersion",
+      "Condition",
+      "Tags",
+      "AppVersion",
+      "KubeVersion",
+      "Type",
+    ]
+  ) {
     (md as Record<string, unknown>)[f] = sanitize(md[f] as string);
   }
   const fail = (m: string): never => {
@@ -138,7 +155,9 @@ function validate(md: Chart["meta"]): void {
   };
   if (!md.APIVersion) fail("chart.metadata.apiVersion is required");
   if (!md.Name) fail("chart.metadata.name is required");
-  if (md.Name.includes("/") || md.Name.includes("\\") && false) fail(`chart.metadata.name ${JSON.stringify(md.Name)} is invalid`);
+  if (md.Name.includes("/") || md.Name.includes("\\") && false) {
+    fail(`chart.metadata.name ${JSON.stringify(md.Name)} is invalid`);
+  }
   if (!md.Version) fail("chart.metadata.version is required");
   if (!parseVersion(md.Version)) fail(`chart.metadata.version ${JSON.stringify(md.Version)} is invalid`);
   if (md.Type !== "" && md.Type !== "application" && md.Type !== "library") {
@@ -150,7 +169,9 @@ function validate(md: Chart["meta"]): void {
   const seen = new Set<string>();
   for (const d of (md.Dependencies as Dependency[] | null) ?? []) {
     if (!d.Name) fail("dependencies must have a name");
-    if (d.Alias && !/^[a-zA-Z0-9_-]+$/.test(d.Alias)) fail(`dependency ${JSON.stringify(d.Name)} has disallowed characters in the alias`);
+    if (d.Alias && !/^[a-zA-Z0-9_-]+$/.test(d.Alias)) {
+      fail(`dependency ${JSON.stringify(d.Name)} has disallowed characters in the alias`);
+    }
     const key = d.Alias || d.Name;
     if (seen.has(key)) fail(`more than one dependency with name or alias ${JSON.stringify(key)}`);
     seen.add(key);
@@ -166,7 +187,11 @@ export function parseValuesText(text: string): Record<string, unknown> {
   const v = parseYamlGo(text);
   if (v === null || v === undefined) return {};
   if (typeof v !== "object" || Array.isArray(v)) {
-    throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(v)} into Go value of type map[string]interface {}`);
+    throw new Error(
+      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${
+        jsonKind(v)
+      } into Go value of type map[string]interface {}`,
+    );
   }
   return v as Record<string, unknown>;
 }
@@ -198,7 +223,9 @@ export async function loadFiles(files: ChartFile[]): Promise<Chart> {
       } catch (e) {
         throw new ChartLoadError("cannot load Chart.yaml: " + yamlErr(e));
       }
-      meta = makeMetadata((raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>);
+      meta = makeMetadata(
+        (raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>,
+      );
       if (!meta.APIVersion) meta.APIVersion = "v1";
     }
   }
@@ -268,7 +295,9 @@ export async function loadFiles(files: ChartFile[]): Promise<Chart> {
     try {
       if (n.endsWith(".tgz")) {
         const f = fs[0]!;
-        if (f.name !== n) throw new ChartLoadError(`error unpacking tar in ${c.name}: expected ${n}, got ${f.name}`);
+        if (f.name !== n) {
+          throw new ChartLoadError(`error unpacking tar in ${c.name}: expected ${n}, got ${f.name}`);
+        }
         sc = await loadArchive(f.data);
       } else {
         const buff: ChartFile[] = [];
@@ -296,7 +325,11 @@ export async function loadArchive(data: Uint8Array): Promise<Chart> {
     if (e.type === "5") continue;
     if (e.type !== "0" && e.type !== "7") continue;
     let n = e.name;
-    if (n.includes("\\")) throw new ChartLoadError(`chart illegally contains content outside the base directory: ${JSON.stringify(n)}`);
+    if (n.includes("\\")) {
+      throw new ChartLoadError(
+        `chart illegally contains content outside the base directory: ${JSON.stringify(n)}`,
+      );
+    }
     if (n.startsWith("/")) throw new ChartLoadError(`chart illegally contains absolute paths`);
     const parts = n.split("/").filter((p) => p !== "" && p !== ".");
     if (parts.includes("..")) throw new ChartLoadError(`chart illegally references parent directory`);
@@ -304,8 +337,12 @@ export async function loadArchive(data: Uint8Array): Promise<Chart> {
     if (parts.length < 2) continue;
     n = parts.slice(1).join("/");
     total += e.data.length;
-    if (total > 100 * 1024 * 1024) throw new ChartLoadError("decompressed chart is larger than the maximum size");
-    if (e.data.length > MAX_FILE) throw new ChartLoadError(`file ${JSON.stringify(n)} is larger than the maximum file size`);
+    if (total > 100 * 1024 * 1024) {
+      throw new ChartLoadError("decompressed chart is larger than the maximum size");
+    }
+    if (e.data.length > MAX_FILE) {
+      throw new ChartLoadError(`file ${JSON.stringify(n)} is larger than the maximum file size`);
+    }
     files.push({ name: n, data: stripBom(e.data) });
   }
   if (files.length === 0) throw new ChartLoadError("no files in chart archive");
@@ -415,8 +452,14 @@ export async function loadDir(dir: string): Promise<Chart> {
         continue;
       }
       if (ignored(rules, r, false)) continue;
-      if (!st.isFile) throw new ChartLoadError(`cannot load irregular file ${p} as it has file mode type bits set`);
-      if (st.size > MAX_FILE) throw new ChartLoadError(`chart file ${JSON.stringify(name)} is larger than the maximum file size ${MAX_FILE}`);
+      if (!st.isFile) {
+        throw new ChartLoadError(`cannot load irregular file ${p} as it has file mode type bits set`);
+      }
+      if (st.size > MAX_FILE) {
+        throw new ChartLoadError(
+          `chart file ${JSON.stringify(name)} is larger than the maximum file size ${MAX_FILE}`,
+        );
+      }
       files.push({ name: r, data: stripBom(await Deno.readFile(p)) });
     }
   };
@@ -430,7 +473,9 @@ export async function loadChart(path: string): Promise<Chart> {
   if (st.isDirectory) return loadDir(path.replace(/\/+$/, ""));
   const data = await Deno.readFile(path);
   if (!isGzip(data)) {
-    throw new ChartLoadError(`file '${path}' does not appear to be a gzipped archive; got 'application/octet-stream'`);
+    throw new ChartLoadError(
+      `file '${path}' does not appear to be a gzipped archive; got 'application/octet-stream'`,
+    );
   }
   return loadArchive(data);
 }

@@ -85,7 +85,11 @@ function parseCon(s: string): Con {
   let dirty = false, minorDirty = false, patchDirty = false, majorWild = false;
   let ver: string;
   if (isX(maj)) {
-    majorWild = dirty = minorDirty = patchDirty = true;
+    majorWild =
+      dirty =
+      minorDirty =
+      patchDirty =
+        true;
     ver = "0.0.0";
   } else if (min === "" || isX(min)) {
     dirty = minorDirty = patchDirty = true;
@@ -108,7 +112,9 @@ function tilde(v: SemVer, c: Con): boolean {
   if (preBlocked(v, c)) return false;
   if (compareVersions(v, c.con) < 0) return false;
   if (c.majorWild) return true;
-  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
+  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) {
+    return true;
+  }
   if (v.major !== c.con.major) return false;
   if (v.minor !== c.con.minor && !c.minorDirty) return false;
   return true;

@@ -28,7 +28,8 @@ export function typedVal(val: string, st: boolean): unknown {
 }
 
 function isMap(v: unknown): v is Map {
-  return v !== null && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  return v !== null && typeof v === "object" && !Array.isArray(v) &&
+    Object.getPrototypeOf(v) === Object.prototype;
 }
 
 export type Reader = (rs: string) => unknown;
@@ -81,7 +82,9 @@ class Parser {
     const { v, last } = this.runesUntil("]");
     if (last === undefined) throw EOF_;
     const t = v.trim();
-    if (!/^[+-]?[0-9]+$/.test(t)) throw new Error(`error parsing index: strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
+    if (!/^[+-]?[0-9]+$/.test(t)) {
+      throw new Error(`error parsing index: strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
+    }
     return parseInt(t, 10);
   }
   valList(): unknown[] {
@@ -178,7 +181,9 @@ class Parser {
       case ".": {
         level++;
         if (level > MAX_NESTED) {
-          throw new Error(`value name nested level is greater than maximum supported nested level of ${MAX_NESTED}`);
+          throw new Error(
+            `value name nested level is greater than maximum supported nested level of ${MAX_NESTED}`,
+          );
         }
         const inner: Map = isMap(data[k]) ? data[k] as Map : {};
         try {
@@ -244,7 +249,9 @@ class Parser {
 
 function setIndex(list: unknown[], index: number, val: unknown): unknown[] {
   if (index < 0) throw new Error(`negative ${index} index not allowed`);
-  if (index > MAX_INDEX) throw new Error(`index of ${index} is greater than maximum supported index of ${MAX_INDEX}`);
+  if (index > MAX_INDEX) {
+    throw new Error(`index of ${index} is greater than maximum supported index of ${MAX_INDEX}`);
+  }
   const l = list.slice();
   while (l.length <= index) l.push(null);
   l[index] = val;

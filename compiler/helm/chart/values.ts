@@ -9,7 +9,8 @@ import { parseVersion, satisfies } from "./semver.ts";
 export type Values = Record<string, unknown>;
 
 export function isTable(v: unknown): v is Values {
-  return v !== null && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  return v !== null && typeof v === "object" && !Array.isArray(v) &&
+    Object.getPrototypeOf(v) === Object.prototype;
 }
 
 export function deepCopy<T>(v: T): T {
@@ -127,7 +128,12 @@ function coalesceVals(c: Chart, v: Values, prefix: string, merge: boolean): void
   }
 }
 
-export function coalesceTablesFullKey(dst: Values | null, src: Values | null, prefix: string, merge: boolean): Values | null {
+export function coalesceTablesFullKey(
+  dst: Values | null,
+  src: Values | null,
+  prefix: string,
+  merge: boolean,
+): Values | null {
   if (src === null) return dst;
   if (dst === null) return src;
   for (const [key, val] of Object.entries(dst)) if (val === null) src[key] = null;
