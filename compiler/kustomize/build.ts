@@ -641,7 +641,9 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
 function pluginConfigs(ldr: Loader, k: VMap, field: string): { cfg: VMap; origin: Origin | undefined }[] {
   const v = k[field];
   if (!Array.isArray(v)) return [];
+  // kustomize collects the inline configurations first, then loads the listed files
   const out: { cfg: VMap; origin: Origin | undefined }[] = [];
+  const fromFiles: { cfg: VMap; origin: Origin | undefined }[] = [];
   for (const e of v) {
     if (typeof e !== "string") continue;
     let text: string, file: string, originPath: string | undefined;
@@ -659,11 +661,12 @@ function pluginConfigs(ldr: Loader, k: VMap, field: string): { cfg: VMap; origin
       file = p;
       if (ldr.originPath !== undefined) originPath = goJoin(ldr.originPath, e);
     }
+    const into = file === ldr.kfile ? out : fromFiles;
     for (const d of parseYamlDocs(text, file)) {
-      if (isMap(d.value)) out.push({ cfg: d.value, origin: originPath === undefined ? undefined : pluginOrigin(originPath, d.value) });
+      if (isMap(d.value)) into.push({ cfg: d.value, origin: originPath === undefined ? undefined : pluginOrigin(originPath, d.value) });
     }
   }
-  return out;
+  return [...out, ...fromFiles];
 }
 
 function specsFrom(v: Value | undefined, file: string, dflt: FieldSpec[]): FieldSpec[] {
