@@ -1,6 +1,8 @@
 /** Runs the real entry module under the `compiler` permission set. */
 import { assert, assertEquals, assertStringIncludes } from "../shared/testing/asserts.ts";
 import { COMMANDS } from "./commands.ts";
+import { runCommand } from "./cli.ts";
+import { NotAvailableError } from "./command.ts";
 import { SEAM_VERSION } from "../shared/version.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
@@ -83,14 +85,38 @@ Deno.test("flag errors exit 2 with the subcommand help; missing required flags e
   assertEquals(missingInput.stderr, "compiler packbuild: --input is required\n");
 });
 
-Deno.test("subcommands not in this build say so plainly and write nothing", async () => {
+Deno.test("a missing input file is named, with no stack trace, and nothing is written", async () => {
   const dir = await Deno.makeTempDir();
-  const r = await runCompiler(["bootstrap", "--input", "x.yaml", "--output", `${dir}/out`]);
+  const r = await runCompiler(["bootstrap", "--input", `${dir}/x.yaml`, "--output", `${dir}/out`]);
   assertEquals(r.code, 1);
-  assertStringIncludes(r.stderr, "compiler bootstrap: not part of this build yet");
+  assertStringIncludes(r.stderr, `compiler bootstrap: ${dir}/x.yaml`);
   assertNoStack(r.stderr);
   assertEquals([...Deno.readDirSync(dir)], []);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("an engine missing from a build says so plainly (exit 1); internal errors keep their stack", async () => {
+  const lines: string[] = [];
+  const ctx = {
+    env: () => undefined,
+    stdout: (s: string) => lines.push(s),
+    stderr: (s: string) => lines.push(s),
+    cwd: "/",
+  };
+  const base = { name: "x", summary: "", help: "Usage: compiler x", flags: [] };
+  const missing = await runCommand(
+    {
+      ...base,
+      run: () => Promise.reject(new NotAvailableError("not part of this build")),
+    },
+    [],
+    ctx,
+  );
+  assertEquals(missing, 1);
+  assertEquals(lines.pop(), "compiler x: not part of this build\n");
+  const bug = await runCommand({ ...base, run: () => Promise.reject(new TypeError("boom")) }, [], ctx);
+  assertEquals(bug, 1);
+  assertStringIncludes(lines.pop()!, "compiler x: internal error: TypeError: boom");
 });
 
 Deno.test("launch writes identical bytes on every run, through a staging directory", async () => {
