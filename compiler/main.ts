@@ -1,4 +1,5 @@
 /** Compiler entry point. */
+import "../shared/quiet_deprecations.ts";
 import { runCompilerCli } from "./cli.ts";
 
 const enc = new TextEncoder();

@@ -1,4 +1,5 @@
 /** The conductor's command line once the mode gate has passed (conductor.md §2.1, §2.4). */
+import "../shared/quiet_deprecations.ts";
 import { type FlagSpec, formatFlagHelp, parseGoFlags } from "../shared/go_flags.ts";
 import { errorMessage, UsageError } from "../shared/errors.ts";
 import { SEAM_VERSION } from "../shared/version.ts";
