@@ -5,6 +5,7 @@
 import { assert } from "../../shared/testing/asserts.ts";
 import { ensureKubectl, kubectlKustomize } from "../../tools/oracles/kustomize/kubectl_oracle.ts";
 import { kustomizeBuild } from "./mod.ts";
+import { featureTrees } from "./oracle_trees.ts";
 
 const GOLDEN = "/work/shared/reference/golden/kustomize";
 const FLOOR = 1;
@@ -117,6 +118,7 @@ Deno.test("kustomize oracle: identical share vs kubectl kustomize (kustomize v5.
   const tmp = Deno.makeTempDirSync({ prefix: "kustomize-oracle-" });
   try {
     generatedTrees(tmp).forEach((d, i) => roots.push({ id: `generated-${i}`, dir: d }));
+    roots.push(...featureTrees(`${tmp}/features`));
     let same = 0;
     const differ: string[] = [];
     for (const r of roots) {
