@@ -745,7 +745,7 @@ function runPluginTransformer(ctx: Ctx, p: VMap, kfile: string, ldr: Loader, acc
   }
 }
 
-function applyJsonTo(acc: Acc, targets: Resource[], ops: ReturnType<typeof toOps>): void {
+function applyJsonTo(_acc: Acc, targets: Resource[], ops: ReturnType<typeof toOps>): void {
   for (const r of targets) {
     const res = applyJson6902(r.obj, ops);
     if (!isMap(res)) throw new KustomizeError("JSON patch produced a non-map resource");

@@ -57,3 +57,83 @@ Deno.test("build from an in-memory fs; remote resources refused naming file and 
     assertStringIncludes(e.message, "https://github.com/org/repo//base?ref=v1");
   }
 });
+
+Deno.test("buildMetadata: origin and transformer annotations, managed-by label", () => {
+  const fs = memoryFs({
+    "/b/kustomization.yaml": "resources:\n- cm.yaml\nnamePrefix: b-\n",
+    "/b/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+    "/o/kustomization.yaml":
+      "resources:\n- ../b\nnameSuffix: -s\nbuildMetadata: [originAnnotations, transformerAnnotations, managedByLabel]\n",
+  });
+  assertEquals(
+    kustomizeBuild("/o", { fs }),
+    `apiVersion: v1
+kind: ConfigMap
+metadata:
+  annotations:
+    alpha.config.kubernetes.io/transformations: |
+      - configuredIn: ../b/kustomization.yaml
+        configuredBy:
+          apiVersion: builtin
+          kind: PrefixTransformer
+      - configuredIn: kustomization.yaml
+        configuredBy:
+          apiVersion: builtin
+          kind: SuffixTransformer
+    config.kubernetes.io/origin: |
+      path: ../b/cm.yaml
+  labels:
+    app.kubernetes.io/managed-by: kustomize-v5.6.0
+  name: b-c-s
+`,
+  );
+});
+
+Deno.test("smp: container ports merge by containerPort+protocol", () => {
+  const fs = memoryFs({
+    "/k/kustomization.yaml": "resources:\n- d.yaml\npatches:\n- path: p.yaml\n",
+    "/k/d.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: d
+spec:
+  template:
+    spec:
+      containers:
+      - name: c
+        ports:
+        - {containerPort: 80, protocol: TCP, name: http}
+        - {containerPort: 80, protocol: UDP, name: udp}
+`,
+    "/k/p.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: d
+spec:
+  template:
+    spec:
+      containers:
+      - name: c
+        ports:
+        - {containerPort: 80, protocol: UDP, hostPort: 8080}
+`,
+  });
+  const out = kustomizeBuild("/k", { fs });
+  assertStringIncludes(
+    out,
+    "        - containerPort: 80\n          name: http\n          protocol: TCP\n        - containerPort: 80\n          hostPort: 8080\n          name: udp\n          protocol: UDP\n",
+  );
+});
+
+Deno.test("vars bind to the resource of the declaring kustomization", () => {
+  const fs = memoryFs({
+    "/t/kustomization.yaml": "resources:\n- a\n- b\n",
+    "/t/a/kustomization.yaml":
+      "namePrefix: a-\nresources:\n- r.yaml\nvars:\n- name: A\n  objref: {apiVersion: v1, kind: Service, name: s}\n",
+    "/t/a/r.yaml":
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    command: [\"$(A)\"]\n",
+    "/t/b/kustomization.yaml": "namePrefix: b-\nresources:\n- r.yaml\n",
+    "/t/b/r.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n",
+  });
+  assertStringIncludes(kustomizeBuild("/t", { fs }), "    - a-s\n");
+});
