@@ -32,7 +32,7 @@ async function thirdPartyCrds(path: string): Promise<KubeObject[]> {
   return out;
 }
 
-async function phaseDirs(root: string): Promise<string[]> {
+function phaseDirs(root: string): string[] {
   return [...Deno.readDirSync(root)].filter((e) => e.isDirectory).map((e) => e.name).sort();
 }
 
@@ -50,7 +50,7 @@ interface Applied {
 async function applyPhases(c: Cluster, root: string, log: (s: string) => void): Promise<Applied> {
   let objects = 0;
   const deferred: KubeObject[] = [];
-  for (const dir of await phaseDirs(root)) {
+  for (const dir of phaseDirs(root)) {
     const order = await applyOrderOf(root, dir);
     for (const f of [...order, "phase-meta.yaml"]) {
       const objs = parseManifests(await Deno.readTextFile(`${root}/${dir}/${f}`));

@@ -52,30 +52,14 @@ import {
 import { conductorRbac, guardianRbac, phase3Rbac, platformExecutorRbac, runnerRbac } from "./rbac.ts";
 import { CAPI_ASSETS, CAPI_FILES } from "./capi_assets.ts";
 import { tenantConductorExtras } from "./tenant.ts";
+import type { Phase, PhaseFile } from "./phase_types.ts";
 
 export interface EnableOptions extends DeploymentOptions {
   capi: boolean;
   role: ClusterRole;
 }
 
-export interface PhaseFile {
-  name: string;
-  /** `#` comment lines (without the `# `). */
-  header: string[];
-  docs: Obj[];
-  /** Verbatim text instead of `header` + `docs` (vendored manifests). */
-  raw?: string;
-  /** A patch, not an object to apply: listed under `patches`, never in `applyOrder`. */
-  patch?: boolean;
-}
-
-export interface Phase {
-  dir: string;
-  phase: string;
-  order: string;
-  gate: string;
-  files: PhaseFile[];
-}
+export type { Phase, PhaseFile } from "./phase_types.ts";
 
 const PSA = {
   "pod-security.kubernetes.io/enforce": "restricted",

@@ -8,7 +8,7 @@ import { ALL_KINDS, GROUP_GUARDIAN, GROUP_SEAM, VERSION } from "../../schemas/mo
 import { meta, type Obj, TENANT } from "./builders.ts";
 import { caChain, servingCertificate } from "./certs.ts";
 import { MANAGED_BY, ONT_SYSTEM, OPERATORS } from "./operators.ts";
-import type { PhaseFile } from "./phases.ts";
+import type { PhaseFile } from "./phase_types.ts";
 
 const WEBHOOK_MODE = "seam.ontai.dev/webhook-mode";
 
