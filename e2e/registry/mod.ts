@@ -1,0 +1,7 @@
+export {
+  type AccessLine,
+  htpasswdLine,
+  type Registry,
+  type RegistryOptions,
+  startRegistry,
+} from "./launcher.ts";
