@@ -333,8 +333,13 @@ Deno.test({
         );
         assert(/conductor_sign_duration_seconds_count\{kind="PackInstalled"\} [1-9]/.test(await m.metrics()));
       });
+    } catch (e) {
+      for (const ag of agents) console.error(ag.dump());
+      throw e;
     } finally {
       for (const ag of agents) await ag.stop();
+      const dumpTo = Deno.env.get("SEAM_E2E_AGENT_LOGS");
+      if (dumpTo) await Deno.writeTextFile(dumpTo, agents.map((a) => a.dump()).join("\n"));
       await clusters.stop();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
