@@ -77,6 +77,11 @@ export function resolveOptions(req: EnableRequest): EnableOptions {
       );
     }
     if (req.outputPublicKey) throw new InputError("--output-public-key is for management clusters only");
+    if (clusterName === "") {
+      throw new InputError(
+        "--cluster-name is required when --cluster-role is tenant (it is the Conductor's CLUSTER_REF)",
+      );
+    }
   }
   if (clusterName !== "") {
     const why = dns1123LabelProblem(tenantNamespace(clusterName));

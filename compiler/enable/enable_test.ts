@@ -703,11 +703,35 @@ Deno.test("pre-flight (ยง5.1, D-E1): bad role, tenant flag conflicts, bad keys โ
         ["--cluster-role", "tenant", "--management-signing-public-key", "x.pem", "--output-public-key", "k"],
         "--output-public-key",
       ],
-      [["--cluster-role", "tenant", "--management-signing-public-key", "missing.pem"], "missing.pem"],
-      [["--cluster-role", "tenant", "--management-signing-public-key", "notakey.pem"], "no PEM block"],
+      [
+        [
+          "--cluster-role",
+          "tenant",
+          "--cluster-name",
+          "t1",
+          "--management-signing-public-key",
+          "missing.pem",
+        ],
+        "missing.pem",
+      ],
+      [
+        [
+          "--cluster-role",
+          "tenant",
+          "--cluster-name",
+          "t1",
+          "--management-signing-public-key",
+          "notakey.pem",
+        ],
+        "no PEM block",
+      ],
       [["--signing-private-key", "notakey.pem"], "no PEM block"],
       [["--signing-private-key", "rsa.pem"], "RSA"],
       [["--cluster-name", "Bad_Name"], "Bad_Name"],
+      [
+        ["--cluster-role", "tenant", "--management-signing-public-key", "x.pem"],
+        "--cluster-name is required",
+      ],
     ];
     for (const [args, want] of cases) {
       err.length = 0;
