@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 // Render each catalog chart with cli.ts (in-process) and with the real helm v3.17.2; print our time / helm's time.
 // Usage: deno run -A bench/helm_bench.ts [iterations]
 import { runHelmCli } from "../compiler/helm/cli.ts";
@@ -7,7 +8,16 @@ const G = Deno.env.get("HELM_GOLDEN_DIR") ?? "/work/shared/reference/golden/helm
 const N = Number(Deno.args[0] ?? 3);
 const KV = ["--kube-version", "1.33.0"];
 const CHARTS: [string, string[]][] = [
-  ["cert-manager", ["template", "cm", "charts/cert-manager", "-n", "cert-manager", "--set", "crds.enabled=true", ...KV]],
+  ["cert-manager", [
+    "template",
+    "cm",
+    "charts/cert-manager",
+    "-n",
+    "cert-manager",
+    "--set",
+    "crds.enabled=true",
+    ...KV,
+  ]],
   ["kueue", ["template", "kueue", "charts/kueue", "-n", "kueue-system", ...KV]],
   ["cnpg-operator", ["template", "cnpg", "charts/cloudnative-pg", "-n", "cnpg-system", ...KV]],
   ["cnpg-cluster", ["template", "pg", "charts/cnpg-cluster", ...KV]],
@@ -29,6 +39,8 @@ for (const [name, args] of CHARTS) {
   const b = (performance.now() - t) / N;
   const same = ours!.stdout === theirs!.stdout && ours!.code === theirs!.code;
   console.log(
-    `${name.padEnd(26)} ${a.toFixed(1).padStart(8)}  ${b.toFixed(1).padStart(8)}  ${(a / b).toFixed(2).padStart(5)}  ${same}`,
+    `${name.padEnd(26)} ${a.toFixed(1).padStart(8)}  ${b.toFixed(1).padStart(8)}  ${
+      (a / b).toFixed(2).padStart(5)
+    }  ${same}`,
   );
 }

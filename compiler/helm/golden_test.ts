@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 // Golden suite: every case of shared/reference/golden/helm/cases.json through cli.ts, in-process.
 import { assert } from "../../shared/testing/asserts.ts";
 import { runHelmCli } from "./cli.ts";

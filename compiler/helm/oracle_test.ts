@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 // Oracle: the real helm v3.17.2 (tools/oracles/helm) vs cli.ts on several charts and value sets.
 // Fails loudly when the oracle cannot be installed.
 import { assert } from "../../shared/testing/asserts.ts";

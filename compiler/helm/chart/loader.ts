@@ -155,7 +155,7 @@ function validate(md: Chart["meta"]): void {
   };
   if (!md.APIVersion) fail("chart.metadata.apiVersion is required");
   if (!md.Name) fail("chart.metadata.name is required");
-  if (md.Name.includes("/") || md.Name.includes("\\") && false) {
+  if (md.Name.includes("/")) {
     fail(`chart.metadata.name ${JSON.stringify(md.Name)} is invalid`);
   }
   if (!md.Version) fail("chart.metadata.version is required");
