@@ -239,19 +239,6 @@ export function makeFiles(files: Map<string, Uint8Array>): GoStruct {
 
 // ---------------------------------------------------------------- render
 
-/**
- * Workaround (sprig/yaml.ts marshalYaml emits one newline too many after a clip literal block that ends
- * the document: go-yaml v2 gives "k: |\n  a\n", marshalYaml "k: |\n  a\n\n"). No-op once fixed there.
- */
-export function toYamlFixed(v: unknown): string {
-  const r = toYaml(v);
-  if (!r.endsWith("\n")) return r;
-  const headers = [...r.matchAll(/(?:^|[:-] |^- )[|>]([0-9]?)([+-]?)\n/gm)];
-  const last = headers[headers.length - 1];
-  if (!last || last[2] === "+") return r;
-  return r.slice(0, -1);
-}
-
 export interface RenderOptions {
   releaseName: string;
   namespace: string;
@@ -440,7 +427,7 @@ export function renderTemplates(chart: Chart, values: Values, opts: RenderOption
     }),
     lookup: goFunc(["string", "string", "string", "string"], () => ({})),
     getHostByName: goFunc(["string"], () => ""),
-    toYaml: goFunc(["any"], (v) => toYamlFixed(v)),
+    toYaml: goFunc(["any"], (v) => toYaml(v)),
   });
   const keys = sortTemplates([...tpls.keys()]);
   for (const filename of keys) {

@@ -821,5 +821,9 @@ export function marshalYaml(v: unknown, pretty = false): string {
   const node = toJsonNode(v, pretty);
   const e = new Emitter(pretty);
   e.emitNode(node, {});
-  return e.out + "\n";
+  // Document end (implicit): yaml_emitter_write_indent at indent 0 — breaks unless a block scalar's
+  // trailing line break already left the emitter at column 0.
+  e.indent = -1;
+  e.writeIndent();
+  return e.out;
 }
