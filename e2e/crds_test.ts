@@ -53,42 +53,45 @@ Deno.test("e2e crds: launch bundle Established; samples accepted, invalid fixtur
 
     for (const def of ALL_KINDS) {
       const singular = def.names.singular;
-      await t.step(`${def.name}: invalid fixture rejected with 422 at its field; sample accepted`, async () => {
-        // Invalid first (plain POST create: server-side apply answers a type error with 500, see guardian.yaml).
-        const badText = fixture("invalid", singular);
-        const want = expectedErrorPath(badText);
-        assert(want, `invalid/${singular}.yaml names no # expect-error`);
-        const bad = YAML.parse(badText) as KubeObject;
-        const ns = bad.metadata.namespace ?? "default";
-        const path = `/apis/${bad.apiVersion}/namespaces/${ns}/${def.names.plural}`;
-        let err: unknown;
-        try {
-          await client.post(path, bad);
-          await client.delete(`${path}/${bad.metadata.name}`).catch(() => {});
-        } catch (e) {
-          err = e;
-        }
-        assert(err instanceof KubeApiError, `invalid/${singular}.yaml was accepted (want 422 at ${want})`);
-        assertEquals(err.status, 422, err.message);
-        assertEquals(err.reason, "Invalid", err.message);
-        const field = normalizeFieldPath(want);
-        const msg = normalizeFieldPath(String((err.body as { message?: string }).message ?? ""));
-        assert(msg.includes(`${field}: `), `422 does not name ${field}: ${err.message}`);
-        const causes = causeFields(err).map(normalizeFieldPath);
-        assert(causes.includes(field), `causes ${JSON.stringify(causes)} do not include ${field}`);
+      await t.step(
+        `${def.name}: invalid fixture rejected with 422 at its field; sample accepted`,
+        async () => {
+          // Invalid first (plain POST create: server-side apply answers a type error with 500, see guardian.yaml).
+          const badText = fixture("invalid", singular);
+          const want = expectedErrorPath(badText);
+          assert(want, `invalid/${singular}.yaml names no # expect-error`);
+          const bad = YAML.parse(badText) as KubeObject;
+          const ns = bad.metadata.namespace ?? "default";
+          const path = `/apis/${bad.apiVersion}/namespaces/${ns}/${def.names.plural}`;
+          let err: unknown;
+          try {
+            await client.post(path, bad);
+            await client.delete(`${path}/${bad.metadata.name}`).catch(() => {});
+          } catch (e) {
+            err = e;
+          }
+          assert(err instanceof KubeApiError, `invalid/${singular}.yaml was accepted (want 422 at ${want})`);
+          assertEquals(err.status, 422, err.message);
+          assertEquals(err.reason, "Invalid", err.message);
+          const field = normalizeFieldPath(want);
+          const msg = normalizeFieldPath(String((err.body as { message?: string }).message ?? ""));
+          assert(msg.includes(`${field}: `), `422 does not name ${field}: ${err.message}`);
+          const causes = causeFields(err).map(normalizeFieldPath);
+          assert(causes.includes(field), `causes ${JSON.stringify(causes)} do not include ${field}`);
 
-        // The sample, server-side applied: accepted and stored without pruning.
-        const good = parseManifests(fixture("samples", singular));
-        assertEquals(good.length, 1);
-        const [stored] = await apply(client, good, FM);
-        assertEquals(stored!.kind, def.name);
-        const pruned = prunedPaths(good[0]!, stored!);
-        assertEquals(pruned, [], `${def.name} sample: fields pruned by our own CRD`);
-        created.push(`${path}/${good[0]!.metadata.name}`);
-      });
+          // The sample, server-side applied: accepted and stored without pruning.
+          const good = parseManifests(fixture("samples", singular));
+          assertEquals(good.length, 1);
+          const [stored] = await apply(client, good, FM);
+          assertEquals(stored!.kind, def.name);
+          const pruned = prunedPaths(good[0]!, stored!);
+          assertEquals(pruned, [], `${def.name} sample: fields pruned by our own CRD`);
+          created.push(`${path}/${good[0]!.metadata.name}`);
+        },
+      );
     }
   } finally {
-    if (cluster.external) for (const p of created) await client.delete(p).catch(() => {});
+    if (cluster.external) { for (const p of created) await client.delete(p).catch(() => {}); }
     await cluster.stop();
     log(`crds suite: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   }

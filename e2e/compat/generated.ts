@@ -88,7 +88,12 @@ export async function generatorObjects(): Promise<Emitted[]> {
       dir,
     );
     const tenant = await buildEnableBundle(
-      { output: "enable-t", clusterRole: "tenant", clusterName: "ccs-app", managementSigningPublicKey: "mgmt.pub" },
+      {
+        output: "enable-t",
+        clusterRole: "tenant",
+        clusterName: "ccs-app",
+        managementSigningPublicKey: "mgmt.pub",
+      },
       undefined,
       dir,
     );
