@@ -9,7 +9,7 @@ import type { Clock } from "../../shared/clock.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { tenantNamespace } from "../../shared/runner_keys.ts";
 import { SEAM_VERSION } from "../../shared/version.ts";
-import { apiVersionOf, GROUP_SEAM } from "../../schemas/names.ts";
+import { apiVersionOf, GROUP_SEAM } from "../../schemas/mod.ts";
 import { isConflict, isNotFound, kindPath, type KubeClient } from "./kube_client.ts";
 import { rfc3339Seconds } from "./time.ts";
 

@@ -11,7 +11,7 @@
 import { parse as parseYaml } from "yaml";
 import { InputError } from "../../shared/errors.ts";
 import { parseJsonLossless } from "../../shared/signing/mod.ts";
-import { apiVersionOf, KIND_NAMES, type KindId } from "../../schemas/names.ts";
+import { apiVersionOf, KIND_NAMES, type KindId } from "../../schemas/mod.ts";
 
 export interface KubeAccess {
   server: string;

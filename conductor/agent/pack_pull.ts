@@ -21,7 +21,7 @@ import {
   parseJsonLossless,
   signedArtifactSecretPrefix,
 } from "../../shared/signing/mod.ts";
-import { apiVersionOf } from "../../schemas/names.ts";
+import { apiVersionOf } from "../../schemas/mod.ts";
 import {
   COND_DEGRADED,
   COND_VERIFIED,
@@ -173,6 +173,7 @@ export class PackPullLoop {
     } else if (Object.entries(spec).some(([k, v]) => receipt!.spec?.[k] !== v)) {
       receipt = await this.#o.local.mergePatch<KObject>(path, { spec });
     }
+    await this.#clearInstalled(delivery, now);
     await this.#status(path, receipt, { verified: true, signature, verificationFailedReason: null }, [
       { type: COND_VERIFIED, status: "True", reason: REASON_SIG_VERIFIED, message: "" },
       { type: COND_DEGRADED, status: "False", reason: REASON_SIG_VERIFIED, message: "" },
@@ -191,6 +192,28 @@ export class PackPullLoop {
     const differs = Object.entries(fields).some(([k, v]) => (st[k] ?? null) !== v);
     if (!changed && !differs) return;
     await this.#o.local.mergePatch(`${path}/status`, { status: { ...fields, conditions } });
+  }
+
+  /** A PackInstalled marked degraded earlier is cleared once its artifact verifies. */
+  async #clearInstalled(delivery: string, now: Date): Promise<void> {
+    const path = kindPath("PackInstalled", tenantNamespace(this.#o.clusterRef), delivery);
+    let pi: KObject;
+    try {
+      pi = await this.#o.mgmt.get<KObject>(path);
+    } catch {
+      return;
+    }
+    const list = pi.status?.conditions as Condition[] | undefined;
+    if (list?.find((c) => c.type === COND_DEGRADED)?.status !== "True") return;
+    const { conditions } = setConditions(list, [
+      {
+        type: COND_DEGRADED,
+        status: "False",
+        reason: REASON_SIG_VERIFIED,
+        message: `tenant ${this.#o.clusterRef}`,
+      },
+    ], now);
+    await this.#o.mgmt.mergePatch(`${path}/status`, { status: { conditions } });
   }
 
   async #markInstalled(delivery: string, reason: string, now: Date): Promise<void> {

@@ -18,7 +18,7 @@ import type { Clock } from "../../shared/clock.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { LABEL_MANAGED_BY, NAMESPACE_SEAM_SYSTEM } from "../../shared/runner_keys.ts";
 import { ANNOTATION_MANAGEMENT_SIGNATURE } from "../../shared/signing/mod.ts";
-import { apiVersionOf } from "../../schemas/names.ts";
+import { apiVersionOf, PermissionSnapshotReceiptStatusSchema } from "../../schemas/mod.ts";
 import {
   COND_ACKNOWLEDGED,
   COND_DEGRADED,
@@ -34,6 +34,9 @@ import { rfc3339Seconds } from "./time.ts";
 import type { Verdict, Verifier } from "./verifier.ts";
 
 export const SNAPSHOT_PULL_INTERVAL_MS = 30_000;
+
+/** The receipt CRD gets conditions only if its schema has them (api.md §10.6 asks for them). */
+const _RECEIPT_HAS_CONDITIONS = "conditions" in PermissionSnapshotReceiptStatusSchema.shape;
 
 export function receiptName(cluster: string): string {
   return `receipt-${cluster}`;
@@ -181,6 +184,7 @@ export class SnapshotPullLoop {
         }]
         : []),
     ], now);
+    await this.#clearSource(snap, now);
     if (snap.status?.lastAckedVersion !== version) {
       await this.#o.mgmt.mergePatch(
         kindPath("PermissionSnapshot", snap.metadata.namespace, snap.metadata.name, "status"),
@@ -199,10 +203,34 @@ export class SnapshotPullLoop {
     now: Date,
   ): Promise<void> {
     const st = obj.status ?? {};
-    const { conditions, changed } = setConditions(st.conditions as Condition[] | undefined, conds, now);
     const fieldsChanged = Object.entries(fields).some(([k, v]) => st[k] !== v);
+    if (!_RECEIPT_HAS_CONDITIONS) {
+      if (fieldsChanged) await this.#o.local.mergePatch(`${path}/status`, { status: fields });
+      return;
+    }
+    const { conditions, changed } = setConditions(st.conditions as Condition[] | undefined, conds, now);
     if (!changed && !fieldsChanged) return;
     await this.#o.local.mergePatch(`${path}/status`, { status: { ...fields, conditions } });
+  }
+
+  /** A source marked degraded earlier (e.g. before it was signed) is cleared once it verifies. */
+  async #clearSource(snap: KObject, now: Date): Promise<void> {
+    const list = snap.status?.conditions as Condition[] | undefined;
+    if (list?.find((c) => c.type === COND_DEGRADED)?.status !== "True") return;
+    const { conditions } = setConditions(list, [
+      {
+        type: COND_DEGRADED,
+        status: "False",
+        reason: REASON_SIG_VERIFIED,
+        message: `tenant ${this.#o.clusterRef}`,
+      },
+    ], now);
+    await this.#o.mgmt.mergePatch(
+      kindPath("PermissionSnapshot", snap.metadata.namespace, snap.metadata.name, "status"),
+      {
+        status: { conditions },
+      },
+    );
   }
 
   async #markSource(snap: KObject, conds: Omit<Condition, "lastTransitionTime">[], now: Date): Promise<void> {
