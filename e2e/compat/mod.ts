@@ -2,6 +2,7 @@
 // MGMT_KUBECONFIG / TENANT_KUBECONFIG, else launched by the e2e/cluster harness — a failed build throws, the
 // suites never skip), Established polling, apiserver field paths, the upstream CRDs renamed to our
 // group/names, and the deliberate-difference allow-list of schemas/compat_test.ts.
+import { COMPAT_ALLOWED, COMPAT_WIDENED, type CompatAllowance } from "../../schemas/compat_allow.ts";
 import YAML from "yaml";
 import { attachCluster, type Cluster, KubeApiError, type KubeClient, startCluster } from "../cluster/mod.ts";
 import {
@@ -14,7 +15,6 @@ import {
   VERSION,
 } from "../../schemas/mod.ts";
 import { SHAPE_SOURCES } from "../../schemas/shape_sources.ts";
-import type { DiffKind } from "../../schemas/compat.ts";
 
 export { type Emitted, generatorObjects, ourObjects, samples } from "./generated.ts";
 
@@ -137,50 +137,15 @@ export function schemaPathOf(field: string, schema: Json): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The deliberate-difference allow-list lives in schemas/compat_test.ts (ALLOWED, not exported: importing the
-// test module would register its tests here). It is read from the source: a plain array literal of objects.
+// The deliberate-difference lists live in schemas/compat_allow.ts, shared with the unit test.
 
-export interface Allowed {
-  kind: KindId;
-  diff: DiffKind;
-  path: string;
-  reason: string;
-}
+export type Allowed = CompatAllowance;
 
 export function allowList(): Allowed[] {
-  const src = Deno.readTextFileSync(new URL("schemas/compat_test.ts", REPO));
-  const m = /const ALLOWED[^=]*=\s*(\[[\s\S]*?\n\]);/.exec(src);
-  if (!m) throw new Error("schemas/compat_test.ts: ALLOWED array not found (allow-list moved?)");
-  const list = new Function(`"use strict"; return (${m[1]});`)() as Allowed[];
-  if (!Array.isArray(list) || list.some((a) => !a.kind || !a.diff || !a.path)) {
-    throw new Error("schemas/compat_test.ts: ALLOWED is not a list of {kind, diff, path, reason}");
-  }
-  return list;
+  return [...COMPAT_ALLOWED];
 }
 
-/**
- * api.md §9.4 widenings: the port deliberately accepts values its shape source rejects, so an object the compiler
- * emits with such a value is rejected by the upstream CRD by design. schemas/compat_test.ts does not list them
- * (its unit test fails only on narrowing, and a widening is a "loosened" difference); each entry here must
- * match a "loosened" difference of the live report, so a stale one fails the suite. They belong in ALLOWED
- * of schemas/compat_test.ts (as `diff: "loosened"`), after which this list can go.
- */
-export const WIDENED: readonly Allowed[] = [
-  {
-    kind: "TalosCluster",
-    diff: "loosened",
-    path: "spec.infrastructureProvider",
-    reason:
-      "api.md §9.4: infrastructureProvider enum native|capi|screen (the compiler emits capi for CAPI tenants)",
-  },
-  {
-    kind: "TalosClusterOperationResult",
-    diff: "loosened",
-    path: "spec.operations{}.failureReason.category",
-    reason:
-      "api.md §9.4: failureReason.category is the full seven-value list (LicenseViolation, StorageUnavailable)",
-  },
-];
+export const WIDENED: readonly Allowed[] = COMPAT_WIDENED;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Upstream CRDs renamed to our group/kind/plural/shortNames (the shape source of each kind, DECISIONS.md /
