@@ -8,7 +8,8 @@ import {
   renderNameTemplate,
   templateChart,
 } from "./mod.ts";
-import { ChartLoadError, loadChart } from "./chart/loader.ts";
+import { ChartLoadError, loadChart, loadChartBytes } from "./chart/loader.ts";
+import { type ChartSourceOptions, fetchRemoteChart, isRemoteChartRef } from "./chart/sources.ts";
 import { parseKubeVersion } from "./render.ts";
 
 export interface CliResult {
@@ -38,6 +39,11 @@ const STRING_FLAGS: Record<string, string> = {
   "--post-renderer": "postRenderer",
   "--post-renderer-args": "postRendererArgs",
   "--repo": "repo",
+  "--username": "username",
+  "--password": "password",
+  "--ca-file": "caFile",
+  "--cert-file": "certFile",
+  "--key-file": "keyFile",
   "--description": "description",
   "--labels": "labels",
   "--timeout": "timeout",
@@ -66,6 +72,10 @@ const BOOL_FLAGS: Record<string, string> = {
   "--dependency-update": "dependencyUpdate",
   "--disable-openapi-validation": "disableOpenapi",
   "--hide-secret": "hideSecret",
+  "--pass-credentials": "passCredentials",
+  "--plain-http": "plainHttp",
+  "--insecure-skip-tls-verify": "insecureSkipTlsVerify",
+  "--verify": "verify",
 };
 const LIST_KEYS = new Set([
   "set",
@@ -211,14 +221,28 @@ export async function runHelmCli(args: string[], opts: { cwd?: string } = {}): P
     }
     const vals = mergeUserValues(ro, files);
     let chart;
+    const src: ChartSourceOptions = {
+      version: flags.version as string | undefined,
+      devel: flags.devel === true,
+      repo: flags.repo as string | undefined,
+      username: flags.username as string | undefined,
+      password: flags.password as string | undefined,
+      passCredentials: flags.passCredentials === true,
+      plainHttp: flags.plainHttp === true,
+    };
+    const remote = isRemoteChartRef(chartPath, src);
     const cp = resolve(opts.cwd, chartPath);
-    try {
-      await Deno.stat(cp);
-    } catch {
-      return fail(`path "${chartPath}" not found`);
+    if (!remote) {
+      try {
+        await Deno.stat(cp);
+      } catch {
+        return fail(`path "${chartPath}" not found`);
+      }
     }
     try {
-      chart = await loadChart(cp);
+      chart = remote
+        ? await loadChartBytes((await fetchRemoteChart(chartPath, src)).bytes)
+        : await loadChart(cp);
     } catch (e) {
       if (e instanceof ChartLoadError) return fail(e.message);
       throw e;

@@ -12,6 +12,7 @@ import {
 import { parseInto, parseIntoFile, parseIntoString, parseJSON, parseLiteralInto } from "./chart/strvals.ts";
 import { validateAgainstSchema } from "./chart/schema.ts";
 import { satisfies } from "./chart/semver.ts";
+import { type ChartSourceOptions, fetchRemoteChart, isRemoteChartRef } from "./chart/sources.ts";
 import {
   crdObjects,
   DEFAULT_KUBE_VERSION,
@@ -30,6 +31,13 @@ import { TemplateSet, toGo } from "./template/mod.ts";
 export { type Chart, loadChart, loadChartBytes } from "./chart/loader.ts";
 export { DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION } from "./render.ts";
 export { runHelmCli } from "./cli.ts";
+export {
+  type ChartSourceOptions,
+  type FetchedChart,
+  fetchFromRepo,
+  fetchRemoteChart,
+  pullOciChart,
+} from "./chart/sources.ts";
 
 /** Error of the `helm template` pipeline; `render` errors get Helm's "Use --debug flag" hint in the CLI. */
 export class HelmError extends Error {
@@ -66,6 +74,11 @@ export interface RenderChartOptions {
   seed?: number | bigint;
   /** Determinism: fixed clock in ms since epoch (default: real time). */
   now?: number;
+  /**
+   * Remote chart source (§3.10): with `repo` the chart argument is a chart name in that HTTP(S)
+   * repository; `oci://…` and `http(s)://….tgz` chart arguments are fetched; `version` may be a constraint.
+   */
+  source?: ChartSourceOptions;
   /** Receives Helm's warnings (stderr lines in the CLI). */
   warn?: (msg: string) => void;
 }
@@ -245,9 +258,11 @@ export async function renderChart(
 ): Promise<RenderResult> {
   let chart: Chart;
   try {
-    chart = typeof chartPathOrBytes === "string"
-      ? await loadChart(chartPathOrBytes)
-      : await loadChartBytes(chartPathOrBytes);
+    chart = typeof chartPathOrBytes !== "string"
+      ? await loadChartBytes(chartPathOrBytes)
+      : isRemoteChartRef(chartPathOrBytes, opts.source)
+      ? await loadChartBytes((await fetchRemoteChart(chartPathOrBytes, opts.source)).bytes)
+      : await loadChart(chartPathOrBytes);
   } catch (e) {
     if (e instanceof ChartLoadError) throw new HelmError(e.message);
     throw e;
