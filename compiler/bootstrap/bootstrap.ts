@@ -23,7 +23,6 @@ import {
   type SourceDoc,
   toYaml,
   ValidationError,
-  writeTreeAtomically,
 } from "../../shared/mod.ts";
 import {
   bundleFromMachineConfig,
@@ -38,6 +37,7 @@ import {
   SecretsBundleError,
   serializeSecretsBundle,
 } from "../talos/mod.ts";
+import { type InputRef, type ReportRequest, writeTreeWithReport } from "../report/mod.ts";
 import { findMachineConfigSecret, kubeSecretReader, type SecretReader } from "./cluster_read.ts";
 import {
   CILIUM_PATCH,
@@ -46,6 +46,7 @@ import {
   resolveKubernetesVersion,
   resolveTalosconfigPath,
   stripScheme,
+  talosconfigSecretName,
   talosMinor,
   tenantNamespace,
 } from "./derive.ts";
@@ -82,6 +83,8 @@ export interface BootstrapOptions {
   serviceAccountKeyBits?: number;
   /** Test hook: replaces the kubeconfig-based Secret reader of Path B. */
   secretReader?: SecretReader;
+  /** Compile report (--report / $COMPILER_REPORT), written with the outputs (compiler/report/). */
+  report?: ReportRequest | undefined;
 }
 
 export interface BootstrapResult {
@@ -92,6 +95,8 @@ export interface BootstrapResult {
   written: string[];
   unchanged: string[];
   encrypted: boolean;
+  /** Absolute path of the compile report, when one was written. */
+  report?: string;
 }
 
 interface Node {
@@ -136,6 +141,7 @@ export async function runBootstrap(o: BootstrapOptions): Promise<BootstrapResult
 
   // Stage 1: read and validate the input (every issue at once, with positions).
   const doc = await readYamlFile(inputPath);
+  const inputs: InputRef[] = [{ path: o.input }];
   const validated = validateInput(ClusterInputSchema, doc);
   for (const w of validated.warnings) warn(w.describe());
   const input = validated.value as ClusterInput;
@@ -198,6 +204,7 @@ export async function runBootstrap(o: BootstrapOptions): Promise<BootstrapResult
     let origin = "the injected reader";
     if (!reader) {
       const kc = loadKubeconfig({ flag: o.kubeconfig, env: o.env });
+      inputs.push({ path: kc.path, credential: true });
       origin = `kubeconfig ${JSON.stringify(kc.path)} (from ${kc.origin})`;
       reader = kubeSecretReader(kc.kubeConfig, origin);
     }
@@ -214,7 +221,7 @@ export async function runBootstrap(o: BootstrapOptions): Promise<BootstrapResult
     }
   }
 
-  if (path === "C") return await writeTalosconfigOnly(o, input, outDir, km, files, addKeyFile);
+  if (path === "C") return await writeTalosconfigOnly(o, input, outDir, km, files, addKeyFile, inputs);
 
   // Stage 3/4: derivations; bootstrap-specific problems carry the input file position.
   const boot = input.bootstrap!;
@@ -227,6 +234,7 @@ export async function runBootstrap(o: BootstrapOptions): Promise<BootstrapResult
     try {
       const text = await Deno.readTextFile(p);
       mcpText.set(hostname, text);
+      inputs.push({ path: mcp[hostname]! });
       return text;
     } catch (e) {
       issues.push(
@@ -339,6 +347,10 @@ export async function runBootstrap(o: BootstrapOptions): Promise<BootstrapResult
     });
   }
   if (path === "F") {
+    if (o.secrets) {
+      inputs.push({ path: o.secrets });
+      if (o.ageIdentity) inputs.push({ path: o.ageIdentity, credential: true });
+    }
     bundle = o.secrets
       ? await loadSecretsBundleFile(abs(o.cwd, o.secrets), km)
       : await generateSecretsBundle({
@@ -404,6 +416,7 @@ export async function runBootstrap(o: BootstrapOptions): Promise<BootstrapResult
     if (tc) {
       try {
         talosconfig = await Deno.readTextFile(abs(o.cwd, tc.path));
+        inputs.push({ path: tc.path, credential: true });
       } catch (e) {
         warn(
           `talosconfig ${JSON.stringify(tc.path)} (from ${tc.origin}) is not readable (${
@@ -436,10 +449,12 @@ export async function runBootstrap(o: BootstrapOptions): Promise<BootstrapResult
       kubernetesVersion,
       clusterEndpoint: stripScheme(endpoint),
       withCapi: true,
+      talosconfigSecretRef: talosconfigSecretName(name),
+      nodeAddresses: nodes.map((n) => n.ip),
     })),
   );
   files.set(FILES.sequence, toYaml(sequenceConfigMap(name, importing, step1, crFile)));
-  return await finish(path, outDir, files, km);
+  return await finish(path, o, outDir, files, km, inputs);
 }
 
 async function writeTalosconfigOnly(
@@ -449,6 +464,7 @@ async function writeTalosconfigOnly(
   km: KeyMaterial,
   files: Map<string, string>,
   addKeyFile: (file: string, text: string) => Promise<void>,
+  inputs: InputRef[],
 ): Promise<BootstrapResult> {
   const name = input.name;
   const tc = resolveTalosconfigPath(o.talosconfig, o.env);
@@ -461,6 +477,7 @@ async function writeTalosconfigOnly(
   let talosconfig: string;
   try {
     talosconfig = await Deno.readTextFile(abs(o.cwd, tc.path));
+    inputs.push({ path: tc.path, credential: true });
   } catch (e) {
     throw new InputError(`talosconfig (from ${tc.origin}) is not readable: ${why(e)}`, {
       file: tc.path,
@@ -491,19 +508,29 @@ async function writeTalosconfigOnly(
       kubernetesVersion: boot ? kubernetesVersion ?? "" : undefined,
       clusterEndpoint: boot ? stripScheme(boot.controlPlaneEndpoint ?? "") : undefined,
       withCapi: false,
+      talosconfigSecretRef: talosconfigSecretName(name),
+      nodeAddresses: (boot?.nodes ?? []).map((n) => n.ip),
     })),
   );
-  return await finish("C", outDir, files, km);
+  return await finish("C", o, outDir, files, km, inputs);
 }
 
 async function finish(
   path: BootstrapPath,
+  o: BootstrapOptions,
   outDir: string,
   files: Map<string, string>,
   km: KeyMaterial,
+  inputs: readonly InputRef[],
 ): Promise<BootstrapResult> {
-  const r = await writeTreeAtomically(outDir, files);
+  // The report (when asked for) lands in the same atomic step when it lies inside outDir.
+  const r = await writeTreeWithReport(outDir, files, o.report, {
+    inputs,
+    outputDir: o.output,
+    encrypted: km.encrypted,
+  });
   return {
+    ...(r.report !== undefined ? { report: r.report } : {}),
     path,
     outDir,
     files: [...files.keys()].sort(),

@@ -13,6 +13,7 @@ import { bareHostname, resolveKubernetesVersion, stripScheme } from "./derive.ts
 import type { SecretReader } from "./cluster_read.ts";
 import { endpointOfMachineConfig, installDiskOfMachineConfig } from "../talos/mod.ts";
 import { runCompilerCli } from "../cli.ts";
+import { TalosClusterSpecSchema } from "../../schemas/platform/talos_cluster.ts";
 
 const AGE_ID = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
 const IDENTITIES = parseAgeIdentities(AGE_ID);
@@ -171,6 +172,11 @@ Deno.test("BS-1..BS-5, BS-12: T3 file set, Secrets, CR and sequence", async () =
   ]);
   assert(!r.read("ccs-mgmt.yaml").includes("capi:"));
   assert(!r.read("ccs-mgmt.yaml").includes("controlPlane:"));
+  // §12.2: the CR names the talosconfig Secret and the node IPs; both fit the TalosCluster schema.
+  assertEquals(cr.spec.talosconfigSecretRef, "seam-mc-ccs-mgmt-talosconfig");
+  assert(exists(`${r.out}/seam-mc-ccs-mgmt-talosconfig.yaml`));
+  assertEquals(cr.spec.nodeAddresses, ["10.20.0.11", "10.20.0.12", "10.20.0.13"]);
+  assertEquals(TalosClusterSpecSchema.safeParse(cr.spec).success, true);
   const seq = r.doc("bootstrap-sequence.yaml");
   assertEquals([seq.kind, seq.metadata.name], ["ConfigMap", "seam-bootstrap-sequence-ccs-mgmt"]);
   const inner = parse(seq.data["sequence.yaml"]);
@@ -487,6 +493,7 @@ Deno.test("Path B: Secret from seam-tenant-<name> first, then seam-system; NotFo
     "seam-tenant-namespace.yaml",
   ]);
   assertEquals(c.doc("seam-mc-ccs-dev-talosconfig.yaml").stringData.talosconfig, "context: x\n");
+  assertEquals(c.doc("ccs-dev.yaml").spec.talosconfigSecretRef, "seam-mc-ccs-dev-talosconfig");
   // A Secret without the key is an error.
   const bad: SecretReader = () => Promise.resolve({ other: "eA==" });
   await assertRejects(() => bootstrap(yaml, { secretReader: bad }), InputError, "machineconfig.yaml");

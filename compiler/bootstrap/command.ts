@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { REPORT_FLAG, reportRequest } from "../report/mod.ts";
 import { runBootstrap, SEEDED_EPOCH } from "./bootstrap.ts";
 
 export const bootstrapCommand: Command = {
@@ -19,7 +20,9 @@ Files in <dir>: seam-mc-<name>-<host>.yaml (one per node), seam-mc-<name>-talosc
 SOPS/age-encrypted for the recipients of --age-recipient, SOPS_AGE_RECIPIENTS or a .sops.yaml
 creation rule; without any, bootstrap refuses unless --unencrypted is given. An encrypted file whose
 plaintext did not change is left untouched. --seed (with SOURCE_DATE_EPOCH, else ${SEEDED_EPOCH})
-makes every plain file byte-identical across runs.
+makes every plain file byte-identical across runs. --report <path> (or COMPILER_REPORT) also writes a
+JSON compile report (inputs, outputs and their sha256, tool version, argv without secrets); inside
+<dir> it is written in the same atomic step as the outputs.
 
 Optional ClusterInput fields: patches, ciliumPrerequisites, registryMirrors, importExistingCluster,
 machineConfigPaths.`,
@@ -63,6 +66,7 @@ machineConfigPaths.`,
       value: "<text>",
       help: "seed for generated secrets, for reproducible output (else SOURCE_DATE_EPOCH)",
     },
+    REPORT_FLAG,
   ],
   required: ["input", "output"],
   helpOnMissing: false,
@@ -79,6 +83,8 @@ machineConfigPaths.`,
       ageIdentity: flags.strings.get("age-identity"),
       unencrypted: flags.bools.get("unencrypted") === true,
       seed: flags.strings.get("seed"),
+      // --seed derives every key: redacted in the report's argv.
+      report: reportRequest("bootstrap", bootstrapCommand.flags, flags, ctx, ["seed"]),
       warn: (m) => ctx.stderr(`compiler bootstrap: warning: ${m}\n`),
     });
     ctx.stderr(
@@ -89,5 +95,6 @@ machineConfigPaths.`,
           result.encrypted ? "SOPS-encrypted" : "in PLAINTEXT"
         })\n`,
     );
+    if (result.report) ctx.stderr(`compiler bootstrap: compile report written to ${result.report}\n`);
   },
 };

@@ -63,6 +63,10 @@ export interface ClusterCrOptions {
   clusterEndpoint?: string | undefined;
   /** False on the talosconfig-only path: no capi block there. */
   withCapi: boolean;
+  /** Name of the talosconfig Secret bootstrap writes (`spec.talosconfigSecretRef`, §12.2). */
+  talosconfigSecretRef?: string | undefined;
+  /** Node IPs in input order (`spec.nodeAddresses`, §12.2); omitted when empty. */
+  nodeAddresses?: readonly string[] | undefined;
 }
 
 /** `spec.capi` from the input's capi section (§3.2 table), or undefined when not enabled. */
@@ -95,6 +99,8 @@ export function talosClusterCr(o: ClusterCrOptions): KubeDoc {
   if (o.talosVersion !== undefined) spec.talosVersion = o.talosVersion;
   if (o.kubernetesVersion !== undefined) spec.kubernetesVersion = o.kubernetesVersion;
   if (o.clusterEndpoint !== undefined) spec.clusterEndpoint = o.clusterEndpoint;
+  if (o.nodeAddresses !== undefined && o.nodeAddresses.length > 0) spec.nodeAddresses = [...o.nodeAddresses];
+  if (o.talosconfigSecretRef !== undefined) spec.talosconfigSecretRef = o.talosconfigSecretRef;
   const capi = o.withCapi ? capiSpec(o.input.capi) : undefined;
   if (capi) spec.capi = capi;
   return {

@@ -1,11 +1,12 @@
 import type { Command } from "../command.ts";
+import { withCompileReport } from "../report/hook.ts";
 import { formatFlagHelp, splitCommaList } from "../../shared/go_flags.ts";
 import { InputError } from "../../shared/errors.ts";
 import { loadKubeconfig } from "../../shared/kubeconfig.ts";
 import { runCatalog, runDescriptor } from "./component.ts";
 import { kubeDiscoverCluster, runDiscover } from "./discover.ts";
 
-export const componentCommand: Command = {
+export const componentCommand: Command = withCompileReport({
   name: "component",
   summary: "RBACProfiles for third-party components (catalog, descriptor or --discover)",
   help: `Usage: compiler component (--component <name>... | --descriptor <file> | --discover) [flags]
@@ -96,4 +97,4 @@ The PermissionSets the profiles reference must exist before Guardian provisions 
       }`,
     );
   },
-};
+}, { inputFlags: ["descriptor"], credentialFlags: ["kubeconfig"] });

@@ -1,7 +1,8 @@
 import type { Command } from "../command.ts";
+import { withCompileReport } from "../report/hook.ts";
 import { runEnable } from "./enable.ts";
 
-export const enableCommand: Command = {
+export const enableCommand: Command = withCompileReport({
   name: "enable",
   summary: "the six-phase operator bundle for a management (or tenant) cluster",
   help: `Usage: compiler enable --output <dir> [--cluster-name <name>] [--cluster-role management|tenant]
@@ -95,4 +96,8 @@ Conductor bundle (phases 00, 00a, (00b), 04, 05) and needs --cluster-name and
       );
     }
   },
-};
+}, {
+  inputFlags: ["management-signing-public-key"],
+  credentialFlags: ["signing-private-key"],
+  extraOutputFlags: ["output-public-key"],
+});

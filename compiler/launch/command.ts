@@ -1,7 +1,8 @@
 import { type Command, KUBECONFIG_FLAG } from "../command.ts";
+import { withCompileReport } from "../report/hook.ts";
 import { writeLaunchBundle } from "./launch.ts";
 
-export const launchCommand: Command = {
+export const launchCommand: Command = withCompileReport({
   name: "launch",
   summary: "write the CRD bundle (every Seam CustomResourceDefinition) to --output",
   help: `Usage: compiler launch --output <dir>
@@ -24,4 +25,4 @@ Nothing in <dir> changes unless the whole bundle was produced.`,
     const path = await writeLaunchBundle(out, ctx.cwd);
     ctx.stderr(`compiler launch: wrote ${path}\n`);
   },
-};
+});

@@ -1,10 +1,11 @@
 import type { Command } from "../command.ts";
+import { withCompileReport } from "../report/hook.ts";
 import { splitCommaList } from "../../shared/go_flags.ts";
 import { loadKubeconfig } from "../../shared/kubeconfig.ts";
 import { kubeMaintenanceCluster } from "./cluster.ts";
 import { runMaintenance } from "./maintenance.ts";
 
-export const maintenanceCommand: Command = {
+export const maintenanceCommand: Command = withCompileReport({
   name: "maintenance",
   summary: "a MaintenanceBundle CR with scheduling context from the live cluster",
   help: `Usage: compiler maintenance --operation <op> --cluster <name> --output <dir>
@@ -57,4 +58,4 @@ The cluster is only read (get Lease, Pod, Secret, Node); the CR is written to <d
     );
     ctx.stderr(`compiler maintenance: wrote ${path}\n`);
   },
-};
+}, { credentialFlags: ["kubeconfig"] });
