@@ -255,6 +255,11 @@ export async function runHelmCli(args: string[], opts: { cwd?: string } = {}): P
       if (e.render && !flags.debug) {
         return fail(`${e.message}\n\nUse --debug flag to render out invalid YAML`);
       }
+      if (e.render) {
+        // template.go: with --debug the (partial) release manifest is still printed, then the error.
+        const r = fail(e.message);
+        return { ...r, stdout: e.debugManifest.replace(/^[\s\u0085]+|[\s\u0085]+$/g, "") + "\n" };
+      }
       return fail(e.message);
     }
     return fail(String((e as Error)?.stack ?? e));

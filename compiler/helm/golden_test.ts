@@ -21,6 +21,8 @@ interface Case {
   args: string[];
   expected: string;
   expectError: boolean;
+  /** Which streams the expected file holds: stdout, stderr or stdout+stderr (concatenated). */
+  stream?: string;
 }
 
 /** Raised as the suite improves. */
@@ -55,14 +57,16 @@ Deno.test("helm golden suite", async () => {
     try {
       const r = await runHelmCli(c.args, { cwd: GOLDEN });
       if (c.expectError) {
-        ok = r.code !== 0 && r.stderr === want;
-        if (!ok) diff = r.code === 0 ? "expected an error, got success" : firstDiff(r.stderr, want);
+        const got = c.stream === "stdout+stderr" ? r.stdout + r.stderr : r.stderr;
+        ok = r.code !== 0 && got === want;
+        if (!ok) diff = r.code === 0 ? "expected an error, got success" : firstDiff(got, want);
       } else {
-        ok = r.code === 0 && r.stdout === want;
+        const got = c.stream === "stdout+stderr" ? r.stdout + r.stderr : r.stdout;
+        ok = r.code === 0 && got === want;
         if (!ok) {
           diff = r.code !== 0
             ? "error: " + r.stderr.slice(0, 300).replace(/\n/g, "\\n")
-            : firstDiff(r.stdout, want);
+            : firstDiff(got, want);
         }
       }
     } catch (e) {

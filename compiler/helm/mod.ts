@@ -41,6 +41,11 @@ export {
 
 /** Error of the `helm template` pipeline; `render` errors get Helm's "Use --debug flag" hint in the CLI. */
 export class HelmError extends Error {
+  /**
+   * With a render error: what `helm template --debug` still prints (the release manifest: empty after
+   * a template error, every rendered file after a YAML parse error).
+   */
+  debugManifest = "";
   constructor(message: string, readonly render = false) {
     super(message);
     this.name = "HelmError";
@@ -197,10 +202,25 @@ export function templateChart(chart: Chart, userValues: Values, opts: RenderChar
     if (opts.seed !== undefined) ro.seed = opts.seed;
     if (opts.now !== undefined) ro.now = opts.now;
     files = renderTemplates(chart, values, ro);
-    for (const k of [...files.keys()]) if (k.endsWith("NOTES.txt")) files.delete(k);
-    sorted = sortManifests(files);
   } catch (e) {
     if (e instanceof RenderError) throw new HelmError(e.message, true);
+    throw e;
+  }
+  for (const k of [...files.keys()]) if (k.endsWith("NOTES.txt")) files.delete(k);
+  try {
+    sorted = sortManifests(files);
+  } catch (e) {
+    if (e instanceof RenderError) {
+      // action.renderResources: "the files as a big blob of data to help the user debug parser
+      // errors" (Go map order there; sorted here).
+      const err = new HelmError(e.message, true);
+      for (const name of [...files.keys()].sort()) {
+        const content = files.get(name)!;
+        if (content.trim() === "") continue;
+        err.debugManifest += `---\n# Source: ${name}\n${content}\n`;
+      }
+      throw err;
+    }
     throw e;
   }
   const out: RenderResult["manifests"] = [];

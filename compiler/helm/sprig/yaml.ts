@@ -115,6 +115,31 @@ function isBase60Float(s: string): boolean {
 
 export class YamlError extends Error {}
 
+/**
+ * go-yaml v2 wording for the common syntax errors (`yaml: line N: …`); others keep the yaml
+ * library's message. go-yaml reports a scanner error at the scanner's position + 1 line: for a
+ * required simple key without ':' that is the next non-blank line after the key, or past the end.
+ */
+function goYamlError(text: string, e: YAML.YAMLError): YamlError {
+  const msg = e.message.split("\n")[0]!;
+  const at = e.pos?.[0];
+  const lines = text.split("\n");
+  const lineOf = (off: number) => text.slice(0, off).split("\n").length; // 1-based
+  if (
+    at !== undefined &&
+    (e.code === "MISSING_CHAR" && /Implicit map keys need to be followed by map values/.test(msg) ||
+      e.code === "MULTILINE_IMPLICIT_KEY")
+  ) {
+    const keyLine = lineOf(at);
+    let n = keyLine + 1;
+    while (n <= lines.length && lines[n - 1]!.trim() === "") n++;
+    if (n > lines.length) n = (lines.length - 1) + (text.endsWith("\n") ? 1 : 2);
+    return new YamlError(`yaml: line ${n}: could not find expected ':'`);
+  }
+  const line = e.linePos?.[0]?.line;
+  return new YamlError(`yaml: ${line !== undefined ? `line ${line}: ` : ""}${msg}`);
+}
+
 type YNode = YAML.Node | null | undefined;
 
 function nodeToGo(doc: YAML.Document, node: YNode, seen: Set<unknown>): unknown {
@@ -246,11 +271,7 @@ export function parseYamlGo(text: string): unknown {
   const list = Array.isArray(docs) ? docs : [docs];
   const doc = list[0];
   if (!doc) return null;
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
-    throw new YamlError(`yaml: ${line !== undefined ? `line ${line}: ` : ""}${e.message.split("\n")[0]}`);
-  }
+  if (doc.errors.length > 0) throw goYamlError(text, doc.errors[0]!);
   return nodeToGo(doc, doc.contents as YNode, new Set());
 }
 
@@ -264,7 +285,7 @@ export function parseYamlGoAll(text: string): unknown[] {
   });
   const list = Array.isArray(docs) ? docs : [docs];
   return list.map((doc) => {
-    if (doc.errors.length > 0) throw new YamlError(`yaml: ${doc.errors[0]!.message.split("\n")[0]}`);
+    if (doc.errors.length > 0) throw goYamlError(text, doc.errors[0]!);
     return nodeToGo(doc, doc.contents as YNode, new Set());
   });
 }
