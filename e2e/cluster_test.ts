@@ -7,6 +7,7 @@ import {
   attachCluster,
   type Cluster,
   ensureBinaries,
+  freePorts,
   groupMembers,
   isPortFree,
   K8S_VERSION,
@@ -205,7 +206,7 @@ subjects: [{kind: ServiceAccount, name: reader, namespace: ${ns}}]
   });
 });
 
-Deno.test("e2e clusters: a component that fails to start is named, with its log, and nothing is left", async () => {
+Deno.test("e2e clusters: a failed start names the component with its log and leaves nothing; port clashes retry", async () => {
   if (Deno.env.get("MGMT_KUBECONFIG") && Deno.env.get("TENANT_KUBECONFIG")) {
     // Attached mode launches nothing, but must not silently pass either: prove the attach path instead.
     const c = await attachCluster("management", Deno.env.get("MGMT_KUBECONFIG")!);
@@ -227,6 +228,21 @@ Deno.test("e2e clusters: a component that fails to start is named, with its log,
     assertStringIncludes(err.message, "cluster broken: kube-apiserver failed to start: exited with code 3");
     assertStringIncludes(err.message, "fake apiserver: refusing to start");
     // etcd had started; it must have been stopped with its process group.
+    assertEquals(processesMentioning(dir), []);
+
+    // A port taken between choosing and binding (another suite, another process) is retried with fresh ports.
+    const squatter = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const taken = (squatter.addr as Deno.NetAddr).port;
+    let picks = 0;
+    const pickPorts = (n: number) => picks++ === 0 ? [taken, ...freePorts(n - 1)] : freePorts(n);
+    try {
+      const c = await startCluster({ name: "retry", dir: `${dir}/retry`, binaries: bins, pickPorts });
+      await c.stop();
+      assertEquals(picks, 2);
+      assert(!c.ports.includes(taken));
+    } finally {
+      squatter.close();
+    }
     assertEquals(processesMentioning(dir), []);
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -83,8 +83,8 @@ export class KubeClient {
   }
 
   /** HTTP status of a GET (body discarded): handy for 200/403/404 checks. */
-  async status(path: string): Promise<number> {
-    const res = await this.request("GET", path);
+  async status(path: string, signal?: AbortSignal): Promise<number> {
+    const res = await this.request("GET", path, signal ? { signal } : {});
     await res.body?.cancel();
     return res.status;
   }

@@ -34,18 +34,24 @@ export interface StartOptions {
   binaries?: Binaries;
   /** Per-component readiness timeout. Default 120s (SEAM_E2E_START_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Chooses the 4 loopback ports (etcd client, etcd peer, apiserver, controller-manager). For tests. */
+  pickPorts?: (count: number) => number[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const keep = () => Deno.env.get("SEAM_E2E_KEEP") === "1";
 
-class StartError extends Error {}
+class StartError extends Error {
+  constructor(message: string, readonly portClash: boolean) {
+    super(message);
+  }
+}
 
 async function waitFor(
   cluster: string,
   proc: Proc,
   timeoutMs: number,
-  probe: () => Promise<boolean>,
+  probe: (signal: AbortSignal) => Promise<boolean>,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "not ready";
@@ -56,7 +62,15 @@ async function waitFor(
       break;
     }
     try {
-      if (await probe()) return;
+      // Bounded, and cut short when the process exits: a port squatter must not hang the probe.
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(new Error("probe timed out")), 5_000);
+      proc.status.then(() => ac.abort(new Error("process exited")));
+      try {
+        if (await probe(ac.signal)) return;
+      } finally {
+        clearTimeout(timer);
+      }
     } catch (e) {
       last = e instanceof Error ? e.message : String(e);
     }
@@ -66,14 +80,15 @@ async function waitFor(
     }
     await sleep(200);
   }
+  const tail = await logTail(proc.logPath);
   throw new StartError(
-    `cluster ${cluster}: ${proc.component} failed to start: ${last}\n` +
-      `--- ${proc.logPath} (tail) ---\n${await logTail(proc.logPath)}`,
+    `cluster ${cluster}: ${proc.component} failed to start: ${last}\n--- ${proc.logPath} (tail) ---\n${tail}`,
+    proc.exited() && /address already in use/.test(tail),
   );
 }
 
-async function ok(client: KubeClient, path: string): Promise<boolean> {
-  return (await client.status(path)) === 200;
+async function ok(client: KubeClient, path: string, signal: AbortSignal): Promise<boolean> {
+  return (await client.status(path, signal)) === 200;
 }
 
 function etcdArgs(name: string, dir: string, client: number, peer: number): string[] {
@@ -144,16 +159,40 @@ function kcmArgs(pki: Pki, dir: string, kubeconfig: string, port: number): strin
   ];
 }
 
-/** Launches one control plane. On failure everything started is stopped and the error names the component. */
+/**
+ * Launches one control plane. On failure everything started is stopped and the error names the component
+ * and shows its log tail. A port taken by someone else between choosing and binding is retried.
+ */
 export async function startCluster(opts: StartOptions): Promise<Cluster> {
-  const { name } = opts;
   const timeoutMs = opts.timeoutMs ?? Number(Deno.env.get("SEAM_E2E_START_TIMEOUT_MS") ?? 120_000);
   const bins = opts.binaries ?? await ensureBinaries();
   const ownDir = opts.dir === undefined;
-  const dir = opts.dir ?? await Deno.makeTempDir({ prefix: `seam-e2e-${name}-` });
+  const dir = opts.dir ?? await Deno.makeTempDir({ prefix: `seam-e2e-${opts.name}-` });
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await startOnce(opts.name, dir, ownDir, bins, timeoutMs, opts.pickPorts ?? freePorts);
+    } catch (e) {
+      if (!(e instanceof StartError && e.portClash && attempt < 3)) {
+        if (ownDir && !keep()) await Deno.remove(dir, { recursive: true }).catch(() => {});
+        throw e;
+      }
+    }
+  }
+}
+
+async function startOnce(
+  name: string,
+  dir: string,
+  ownDir: boolean,
+  bins: Binaries,
+  timeoutMs: number,
+  pickPorts: (count: number) => number[],
+): Promise<Cluster> {
+  // A fresh etcd member and logs on every attempt (an earlier attempt may have left a half-started one).
+  for (const sub of ["etcd", "logs"]) await Deno.remove(`${dir}/${sub}`, { recursive: true }).catch(() => {});
   await Deno.mkdir(`${dir}/logs`, { recursive: true });
   const pki = await makePki(`${dir}/pki`, name);
-  const [etcdPort, peerPort, apiPort, kcmPort] = freePorts(4) as [number, number, number, number];
+  const [etcdPort, peerPort, apiPort, kcmPort] = pickPorts(4) as [number, number, number, number];
   const read = (p: string) => Deno.readTextFile(p);
   const server = `https://127.0.0.1:${apiPort}`;
   const access: ClusterAccess = {
@@ -188,9 +227,10 @@ export async function startCluster(opts: StartOptions): Promise<Cluster> {
       `${dir}/logs/etcd.log`,
     );
     procs.push(etcd);
-    await waitFor(name, etcd, timeoutMs, async () => {
-      const res = await fetch(`http://127.0.0.1:${etcdPort}/health`);
-      return res.ok && (await res.json() as { health?: string }).health === "true";
+    await waitFor(name, etcd, timeoutMs, async (signal) => {
+      const res = await fetch(`http://127.0.0.1:${etcdPort}/health`, { signal });
+      const body = await res.text();
+      return res.ok && (JSON.parse(body) as { health?: string }).health === "true";
     });
     const api = spawnGroup(
       "kube-apiserver",
@@ -199,7 +239,7 @@ export async function startCluster(opts: StartOptions): Promise<Cluster> {
       `${dir}/logs/kube-apiserver.log`,
     );
     procs.push(api);
-    await waitFor(name, api, timeoutMs, () => ok(client, "/readyz"));
+    await waitFor(name, api, timeoutMs, (signal) => ok(client, "/readyz", signal));
     const kcm = spawnGroup(
       "kube-controller-manager",
       bins.kubeControllerManager,
@@ -207,17 +247,16 @@ export async function startCluster(opts: StartOptions): Promise<Cluster> {
       `${dir}/logs/kube-controller-manager.log`,
     );
     procs.push(kcm);
-    await waitFor(name, kcm, timeoutMs, () => ok(kcmClient, "/healthz"));
+    await waitFor(name, kcm, timeoutMs, (signal) => ok(kcmClient, "/healthz", signal));
     // The serviceaccount controller running proves the controllers started, and pods need the SA.
     await waitFor(
       name,
       kcm,
       timeoutMs,
-      () => ok(client, "/api/v1/namespaces/default/serviceaccounts/default"),
+      (signal) => ok(client, "/api/v1/namespaces/default/serviceaccounts/default", signal),
     );
   } catch (e) {
     await stopAll();
-    if (ownDir && !keep()) await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw e;
   }
   kcmClient.close();

@@ -14,4 +14,4 @@ export {
   type StartOptions,
 } from "./launcher.ts";
 export { groupMembers } from "./proc.ts";
-export { isPortFree } from "./ports.ts";
+export { freePorts, isPortFree } from "./ports.ts";
