@@ -196,6 +196,30 @@ async function ensureEtcd(go: string, root: string, log: (l: string) => void): P
   return out;
 }
 
+/** Cross-process build lock (a directory holding the owner's pid); a dead owner's lock is taken over. */
+async function lock(root: string, log: (l: string) => void): Promise<() => Promise<void>> {
+  const dir = `${root}/build.lock`;
+  await Deno.mkdir(root, { recursive: true });
+  let waited = false;
+  while (true) {
+    try {
+      await Deno.mkdir(dir);
+      await Deno.writeTextFile(`${dir}/pid`, String(Deno.pid));
+      return () => Deno.remove(dir, { recursive: true });
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    }
+    const owner = Number(await Deno.readTextFile(`${dir}/pid`).catch(() => "0"));
+    if (owner > 0 && !(await exists(`/proc/${owner}`))) {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      continue;
+    }
+    if (!waited) log(`waiting for the build running in process ${owner || "?"} (${dir})`);
+    waited = true;
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
+
 let pending: Promise<Binaries> | undefined;
 
 /** Returns the cached binaries, building whatever is missing. Throws (never skips) on failure. */
@@ -210,9 +234,14 @@ export function ensureBinaries(opts: BuildOptions = {}): Promise<Binaries> {
       await exists(`${etcdDir}/etcd`);
     if (!have) {
       const go = await findGo();
-      log(`cold build into ${root} (this takes many minutes on 2 cores)`);
-      await ensureEtcd(go, root, log);
-      await ensureK8s(go, root, log);
+      const unlock = await lock(root, log);
+      try {
+        log(`building what is missing into ${root} (cold: about 5-11 minutes on 2 cores)`);
+        await ensureEtcd(go, root, log); // each returns at once if another process built it meanwhile
+        await ensureK8s(go, root, log);
+      } finally {
+        await unlock();
+      }
     }
     return {
       kubeApiserver: `${k8sDir}/kube-apiserver`,
