@@ -291,7 +291,12 @@ function lex(text: string): Item[] {
     if (text.startsWith(R, pos)) return [true, false];
     return [false, false];
   };
-  const rightTrimLength = (s: string) => s.length - s.replace(/[ \t\r\n]+$/, "").length;
+  /** Length of the space run ending at `end` (not before `from`); a backward scan, not a `$`-anchored regexp. */
+  const rightTrimLength = (from: number, end: number) => {
+    let i = end;
+    while (i > from && isSpaceCh(text[i - 1])) i--;
+    return end - i;
+  };
   const leftTrimLength = (p: number) => {
     let i = p;
     while (i < text.length && isSpaceCh(text[i])) i++;
@@ -309,7 +314,7 @@ function lex(text: string): Item[] {
     }
     const trimLeft = hasLeftTrim(x + L.length);
     let textEnd = x;
-    if (trimLeft) textEnd = x - rightTrimLength(text.slice(start, x));
+    if (trimLeft) textEnd = x - rightTrimLength(start, x);
     advanceTo(textEnd);
     if (pos > start) emit("text");
     advanceTo(x);
