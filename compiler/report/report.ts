@@ -138,6 +138,7 @@ export function reportRequest(
   const given = flags.strings.get(REPORT_FLAG.name) ?? (fromEnv?.trim() ? fromEnv.trim() : undefined);
   if (given === undefined) return undefined;
   const sde = ctx.env("SOURCE_DATE_EPOCH")?.trim();
+  if (sde) epochInstant(sde); // an invalid value fails before anything is written
   return {
     subcommand,
     path: isAbsolute(given) ? resolve(given) : resolve(ctx.cwd, given),

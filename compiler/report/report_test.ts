@@ -287,3 +287,15 @@ Deno.test("hook: every file-writing subcommand lists --report in its flags", () 
     assert(cmd.flags.some((f) => f.name === "report"), name);
   }
 });
+
+Deno.test("reportRequest: an invalid SOURCE_DATE_EPOCH is refused before the run", () => {
+  const flags = parseGoFlags(["--report", "r.json"], [REPORT_FLAG]);
+  const env: Record<string, string> = { SOURCE_DATE_EPOCH: "yesterday" };
+  let message = "";
+  try {
+    reportRequest("x", [REPORT_FLAG], flags, { cwd: "/w", env: (n) => env[n] });
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  assertStringIncludes(message, "SOURCE_DATE_EPOCH");
+});
