@@ -3,8 +3,9 @@
 // Usage: deno run -A bench/helm_bench.ts [iterations]
 import { runHelmCli } from "../compiler/helm/cli.ts";
 import { ensureHelm, runHelm } from "../tools/oracles/helm/helm_oracle.ts";
+import { referencePath } from "../shared/testing/reference.ts";
 
-const G = Deno.env.get("HELM_GOLDEN_DIR") ?? "/work/shared/reference/golden/helm/";
+const G = Deno.env.get("HELM_GOLDEN_DIR") ?? referencePath("golden/helm/");
 const N = Number(Deno.args[0] ?? 3);
 const KV = ["--kube-version", "1.33.0"];
 const CHARTS: [string, string[]][] = [

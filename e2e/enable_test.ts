@@ -10,8 +10,9 @@ import { launchBundle } from "../compiler/launch/launch.ts";
 import { runEnable } from "../compiler/enable/enable.ts";
 import { generateSigningKey } from "../compiler/enable/signing_key.ts";
 import { apply, type Cluster, type KubeObject, parseManifests, startCluster } from "./cluster/mod.ts";
+import { referencePath } from "../shared/testing/reference.ts";
 
-const REF = "/work/shared/reference/golden";
+const REF = referencePath("golden");
 const THIRD_PARTY = [
   `${REF}/helm/expected/cert-manager-crds.txt`,
   `${REF}/helm/expected/kueue-default.txt`,

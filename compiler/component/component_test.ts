@@ -8,6 +8,7 @@ import { runCompilerCli } from "../cli.ts";
 import { CATALOG } from "./catalog_data.ts";
 import { CATALOG_NAMES } from "./component.ts";
 import { coverageOf, type DiscoverCluster, discoverReport, runDiscover } from "./discover.ts";
+import { referencePath } from "../../shared/testing/reference.ts";
 
 async function cli(args: string[], cwd: string) {
   const out: string[] = [];
@@ -262,7 +263,7 @@ Deno.test("the embedded catalog matches upstream's templates (principal, declara
   for (const e of CATALOG) {
     let t: string;
     try {
-      t = await Deno.readTextFile(`/work/shared/reference/catalog/${e.name}.yaml`);
+      t = await Deno.readTextFile(`${referencePath("")}catalog/${e.name}.yaml`);
     } catch {
       continue; // reference data not mounted
     }

@@ -2,10 +2,11 @@
 // Golden suite: every case of shared/reference/golden/helm/cases.json through cli.ts, in-process.
 import { assert } from "../../shared/testing/asserts.ts";
 import { runHelmCli } from "./cli.ts";
+import { referencePath } from "../../shared/testing/reference.ts";
 
 const ROOT = new URL("../../../shared/reference/golden/helm/", import.meta.url).pathname;
 const GOLDEN = Deno.env.get("HELM_GOLDEN_DIR") ??
-  (await exists(ROOT) ? ROOT : "/work/shared/reference/golden/helm/");
+  (await exists(ROOT) ? ROOT : referencePath("golden/helm/"));
 
 async function exists(p: string): Promise<boolean> {
   try {

@@ -4,8 +4,9 @@
 import { assert } from "../../shared/testing/asserts.ts";
 import { runHelmCli } from "./cli.ts";
 import { ensureHelm, runHelm } from "../../tools/oracles/helm/helm_oracle.ts";
+import { referencePath } from "../../shared/testing/reference.ts";
 
-const G = Deno.env.get("HELM_GOLDEN_DIR") ?? "/work/shared/reference/golden/helm/";
+const G = Deno.env.get("HELM_GOLDEN_DIR") ?? referencePath("golden/helm/");
 const KV = ["--kube-version", "1.31.2"];
 
 export const ORACLE_CASES: { id: string; args: string[] }[] = [

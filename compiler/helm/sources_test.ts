@@ -4,8 +4,9 @@ import { assert, assertEquals } from "../../shared/testing/asserts.ts";
 import { fetchFromRepo, pullOciChart } from "./chart/sources.ts";
 import { loadChartBytes } from "./chart/loader.ts";
 import { runHelmCli } from "./cli.ts";
+import { referencePath } from "../../shared/testing/reference.ts";
 
-const G = Deno.env.get("HELM_GOLDEN_DIR") ?? "/work/shared/reference/golden/helm/";
+const G = Deno.env.get("HELM_GOLDEN_DIR") ?? referencePath("golden/helm/");
 const TC = `${G}helm-testdata/cmd-helm/testcharts/`;
 
 async function sha256(b: Uint8Array): Promise<string> {

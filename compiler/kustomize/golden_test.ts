@@ -1,8 +1,9 @@
 /** Golden suite: every case of shared/reference/golden/kustomize/cases.json through kustomizeBuild. */
 import { assert } from "../../shared/testing/asserts.ts";
 import { kustomizeBuild } from "./mod.ts";
+import { referencePath } from "../../shared/testing/reference.ts";
 
-const GOLDEN = "/work/shared/reference/golden/kustomize";
+const GOLDEN = referencePath("golden/kustomize");
 /** Raise as the engine improves. */
 const FLOOR = 1;
 
@@ -58,6 +59,8 @@ Deno.test("kustomize golden cases: byte-identical share", () => {
   const { pass, fail } = runGolden();
   const total = pass.length + fail.length;
   // deno-lint-ignore no-console
-  console.log(`kustomize golden: ${pass.length}/${total} identical\nfailing: ${fail.map((f) => f.id).join(", ")}`);
+  console.log(
+    `kustomize golden: ${pass.length}/${total} identical\nfailing: ${fail.map((f) => f.id).join(", ")}`,
+  );
   assert(pass.length / total >= FLOOR, `share ${pass.length}/${total} below floor ${FLOOR}`);
 });

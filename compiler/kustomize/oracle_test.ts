@@ -6,8 +6,9 @@ import { assert } from "../../shared/testing/asserts.ts";
 import { ensureKubectl, kubectlKustomize } from "../../tools/oracles/kustomize/kubectl_oracle.ts";
 import { kustomizeBuild } from "./mod.ts";
 import { featureTrees } from "./oracle_trees.ts";
+import { referencePath } from "../../shared/testing/reference.ts";
 
-const GOLDEN = "/work/shared/reference/golden/kustomize";
+const GOLDEN = referencePath("golden/kustomize");
 const FLOOR = 1;
 
 function generatedTrees(base: string): string[] {
@@ -18,7 +19,9 @@ function generatedTrees(base: string): string[] {
   const dirs: string[] = [];
   for (let i = 0; i < 6; i++) {
     const d = `${base}/gen${i}`;
-    w(`${d}/base/deploy.yaml`, `apiVersion: apps/v1
+    w(
+      `${d}/base/deploy.yaml`,
+      `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web${i}
@@ -41,8 +44,11 @@ spec:
       - name: cfg
         configMap:
           name: cfg
-`);
-    w(`${d}/base/svc.yaml`, `apiVersion: v1
+`,
+    );
+    w(
+      `${d}/base/svc.yaml`,
+      `apiVersion: v1
 kind: Service
 metadata:
   name: web${i}
@@ -50,8 +56,11 @@ spec:
   ports:
   - port: 80
     targetPort: 8080
-`);
-    w(`${d}/base/kustomization.yaml`, `resources:
+`,
+    );
+    w(
+      `${d}/base/kustomization.yaml`,
+      `resources:
 - deploy.yaml
 - svc.yaml
 configMapGenerator:
@@ -63,8 +72,11 @@ secretGenerator:
 - name: sec
   literals:
   - password=${"x".repeat(10 * i + 5)}
-`);
-    w(`${d}/overlay/patch.yaml`, `apiVersion: apps/v1
+`,
+    );
+    w(
+      `${d}/overlay/patch.yaml`,
+      `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web${i}
@@ -78,12 +90,19 @@ spec:
           value: "2024-01-0${i + 1}"
       - name: new${i}
         image: redis
-`);
-    w(`${d}/overlay/kustomization.yaml`, `resources:
+`,
+    );
+    w(
+      `${d}/overlay/kustomization.yaml`,
+      `resources:
 - ../base
 namespace: ns${i}
 namePrefix: p${i}-
-${i % 2 ? "commonLabels:\n  app: w" + i : "labels:\n- pairs:\n    tier: t" + i + "\n  includeSelectors: " + (i % 3 === 0)}
+${
+        i % 2
+          ? "commonLabels:\n  app: w" + i
+          : "labels:\n- pairs:\n    tier: t" + i + "\n  includeSelectors: " + (i % 3 === 0)
+      }
 commonAnnotations:
   note: "${i}"
 images:
@@ -100,7 +119,8 @@ patches:
     - op: add
       path: /spec/ports/-
       value: {port: 44${i}, name: extra}
-`);
+`,
+    );
     dirs.push(`${d}/overlay`);
   }
   return dirs;

@@ -3,8 +3,9 @@ import { assertEquals } from "../../../shared/testing/asserts.ts";
 import { goInt64, TemplateSet, toGo } from "../template/mod.ts";
 import { sprigFuncs } from "./mod.ts";
 import { parseYamlGo } from "./yaml.ts";
+import { referencePath } from "../../../shared/testing/reference.ts";
 
-const G = "/work/shared/reference/golden/helm/";
+const G = referencePath("golden/helm/");
 const exists = (p: string) => {
   try {
     Deno.statSync(p);
