@@ -65,6 +65,23 @@ if (import.meta.main) {
   const resultsDir = `${ROOT}.test-results`;
   await Deno.mkdir(resultsDir, { recursive: true });
   const total: Counts = { passed: 0, failed: 0 };
+  if (!only || only === "e2e") {
+    // The control planes' binaries are built (cold: ~11 min on 2 cores) or reused before the suites
+    // start, so the build shows as its own step; a failure here makes the e2e suites fail loudly.
+    console.log("\n=== e2e: building or reusing kube-apiserver, kube-controller-manager and etcd");
+    const t0 = Date.now();
+    const b = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "e2e/cluster/build.ts"],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "inherit",
+    }).output();
+    console.log(
+      `=== e2e: binaries ${b.code === 0 ? "ready" : "NOT built"} after ${
+        ((Date.now() - t0) / 1000).toFixed(0)
+      } s`,
+    );
+  }
   for (const p of phases) {
     const c = await _runPhase(p, resultsDir);
     total.passed += c.passed;
