@@ -9,13 +9,17 @@ import { apiVersionOf } from "../schemas/names.ts";
 import { saKubeconfig, startCluster } from "./cluster/mod.ts";
 import {
   AgentProc,
+  deniedNeeds,
+  enableConductorRbac,
   eventually,
-  grant,
   installCrds,
   kpath,
-  managementRules,
+  managementNeeds,
   namespaces,
+  needText,
+  runCompilerEnable,
 } from "./agent_support_test.ts";
+import { apply } from "./cluster/mod.ts";
 
 const CLUSTER = "mgmt1";
 const NS = "ont-system";
@@ -37,15 +41,20 @@ Deno.test({
   async fn(t) {
     const mgmt = await startCluster({ name: "agent-leader" });
     const agents: AgentProc[] = [];
+    const dir = await Deno.makeTempDir({ prefix: "agent-leader-" });
     try {
       await installCrds(mgmt);
       await namespaces(mgmt, [NS, `seam-tenant-${CLUSTER}`]);
+      // The agents run as ont-system/conductor with exactly the RBAC `compiler enable` emits.
       const sa = { namespace: NS, name: "conductor" };
-      const rules = managementRules();
-      await saKubeconfig(mgmt, NS, "conductor");
-      await grant(mgmt, "conductor-management", sa, rules.cluster);
-      await grant(mgmt, "conductor-leader-election", sa, rules.agentNamespace, NS);
+      const bundle = await runCompilerEnable(`${dir}/enable`, ["--cluster-name", CLUSTER]);
+      await apply(mgmt.client, await enableConductorRbac(bundle), { fieldManager: "compiler-enable" });
       const kubeconfig = await saKubeconfig(mgmt, NS, "conductor", { create: false });
+      assertEquals(
+        (await deniedNeeds(mgmt, sa, managementNeeds(CLUSTER, []))).map(needText),
+        [],
+        "enable's management RBAC is short",
+      );
       await mgmt.client.post(kpath("RunnerConfig", NS), {
         apiVersion: apiVersionOf("RunnerConfig"),
         kind: "RunnerConfig",
@@ -153,6 +162,7 @@ Deno.test({
         await ag.stop();
       }
       await mgmt.stop();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   },
 });

@@ -19,16 +19,24 @@ import { apiVersionOf } from "../schemas/names.ts";
 import { saKubeconfig, startClusters } from "./cluster/mod.ts";
 import {
   AgentProc,
+  deniedNeeds,
+  ENABLE_TENANT_MISSING_RULES,
+  enableConductorRbac,
   eventually,
   grant,
   installCrds,
+  knownEnableGap,
   kpath,
-  managementRules,
+  managementNeeds,
   namespaces,
-  tenantLocalRules,
+  needText,
+  runCompilerEnable,
+  tenantLocalNeeds,
+  tenantOnManagementNeeds,
   tenantOnManagementRules,
   writeTemp,
 } from "./agent_support_test.ts";
+import { apply } from "./cluster/mod.ts";
 
 const T = "t1";
 const ONT = "ont-system";
@@ -59,22 +67,6 @@ Deno.test({
       await Promise.all([installCrds(mgmt), installCrds(tenant)]);
       await namespaces(mgmt, [ONT, SEAM, TNS]);
       await namespaces(tenant, [ONT]);
-      // management agent
-      const mr = managementRules();
-      const msa = { namespace: ONT, name: "conductor" };
-      const mgmtKc = await saKubeconfig(mgmt, ONT, "conductor");
-      await grant(mgmt, "conductor-management", msa, mr.cluster);
-      await grant(mgmt, "conductor-leader-election", msa, mr.agentNamespace, ONT);
-      // tenant agent: local SA, and its own SA on management
-      const tsa = { namespace: ONT, name: "conductor" };
-      const tenantKc = await saKubeconfig(tenant, ONT, "conductor");
-      await grant(tenant, "conductor-tenant", tsa, tenantLocalRules(), ONT);
-      const remoteSa = { namespace: TNS, name: `conductor-${T}` };
-      const remoteKc = await saKubeconfig(mgmt, TNS, remoteSa.name);
-      const tr = tenantOnManagementRules();
-      await grant(mgmt, `conductor-tenant-${T}`, remoteSa, tr.seamSystem, SEAM);
-      await grant(mgmt, `conductor-tenant-${T}`, remoteSa, tr.tenantNamespace, TNS);
-
       const k1 = await generateKeyPairPem();
       const k2 = await generateKeyPairPem();
       const files = {
@@ -84,6 +76,72 @@ Deno.test({
         k2pub: await writeTemp(dir, "k2.pub", k2.publicPem),
         ring: await writeTemp(dir, "ring.pub", k2.publicPem + k1.publicPem),
       };
+      // Both agents run as ont-system/conductor with the RBAC `compiler enable` emits for their role.
+      const csa = { namespace: ONT, name: "conductor" };
+      const mgmtBundle = await runCompilerEnable(`${dir}/enable-mgmt`, ["--cluster-name", "mgmt"]);
+      const tenantBundle = await runCompilerEnable(`${dir}/enable-tenant`, [
+        "--cluster-name",
+        T,
+        "--cluster-role",
+        "tenant",
+        "--management-signing-public-key",
+        files.k1pub,
+      ]);
+      await apply(mgmt.client, await enableConductorRbac(mgmtBundle), { fieldManager: "compiler-enable" });
+      await apply(tenant.client, await enableConductorRbac(tenantBundle), {
+        fieldManager: "compiler-enable",
+      });
+      const mgmtKc = await saKubeconfig(mgmt, ONT, "conductor", { create: false });
+      const tenantKc = await saKubeconfig(tenant, ONT, "conductor", { create: false });
+      // The tenant agent's identity on management: `compiler enable` emits nothing for it (reported), so
+      // the suite grants what the tenant loops do there.
+      const remoteSa = { namespace: TNS, name: `conductor-${T}` };
+      const remoteKc = await saKubeconfig(mgmt, TNS, remoteSa.name);
+      const tr = tenantOnManagementRules();
+      await grant(mgmt, `conductor-tenant-${T}`, remoteSa, tr.seamSystem, SEAM);
+      await grant(mgmt, `conductor-tenant-${T}`, remoteSa, tr.tenantNamespace, TNS);
+
+      await t.step(
+        "compiler enable's RBAC covers what each agent does, except the documented gaps",
+        async () => {
+          const m = await deniedNeeds(mgmt, csa, managementNeeds("mgmt", [T]));
+          assertEquals(
+            m.map(needText),
+            [],
+            "management: enable's RBAC (Guardian-provisioned profile) is short",
+          );
+          const tl = await deniedNeeds(tenant, csa, tenantLocalNeeds(T));
+          const unknown = tl.filter((n) => !knownEnableGap(n));
+          assertEquals(
+            unknown.map(needText),
+            [],
+            "tenant: enable's RBAC misses rules nobody has reported yet",
+          );
+          if (tl.length === 0) {
+            console.warn(
+              "enable now grants every tenant need: drop ENABLE_TENANT_MISSING_RULES from the suites",
+            );
+          } else console.warn(`enable RBAC gaps (tenant):\n${tl.map(needText).join("\n")}`);
+          // Documented gaps (ENABLE_TENANT_MISSING_RULES, reported to the enable owner): pack-drift teardown
+          // needs `delete` on inventoried objects and on PackReceipts; the bootstrap sweep needs `escalate` and
+          // `bind` on roles/clusterroles to annotate RBAC objects granting more than the agent holds.
+          await grant(tenant, "conductor-tenant-enable-gaps", csa, ENABLE_TENANT_MISSING_RULES);
+          // (the authorizer sees new bindings within a moment)
+          const settle = (what: string, f: () => Promise<unknown[]>) =>
+            eventually(what, 10_000, async () => (await f()).length === 0).catch(async () => {
+              assertEquals(await f(), [], what);
+            });
+          await settle(
+            "tenant needs",
+            async () => (await deniedNeeds(tenant, csa, tenantLocalNeeds(T))).map(needText),
+          );
+          await settle(
+            "tenant needs on management",
+            async () => (await deniedNeeds(mgmt, remoteSa, tenantOnManagementNeeds(T))).map(needText),
+          );
+        },
+      );
+
       const mgmtEnv = (priv: string, pub: string) => ({
         CONDUCTOR_ROLE: "management",
         CLUSTER_REF: "mgmt",
