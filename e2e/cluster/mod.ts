@@ -15,3 +15,12 @@ export {
 } from "./launcher.ts";
 export { groupMembers } from "./proc.ts";
 export { freePorts, isPortFree } from "./ports.ts";
+export {
+  CONDUCTOR_JOB_SELECTOR,
+  type JobRun,
+  type JobRunner,
+  type JobRunnerOptions,
+  rewriteMountPaths,
+  startJobRunner,
+  waitForJobFinished,
+} from "./job_runner.ts";
