@@ -22,8 +22,8 @@
  * Never starts subprocesses (no credential helpers); imports nothing from either binary.
  */
 import { AUTH_HINT, RegistryError, type RegistryErrorDetail } from "./errors.ts";
-import { type Challenge, parseWwwAuthenticate, pickChallenge, repositoryScope } from "./auth.ts";
-import { basicAuthorization, type RegistryCredential } from "./credentials.ts";
+import { Authorizer } from "./authorizer.ts";
+import type { RegistryCredential } from "./credentials.ts";
 import { ociDigest, verifyDigest } from "./digest.ts";
 import {
   type Descriptor,
@@ -129,11 +129,6 @@ interface _Req {
   what: string;
 }
 
-interface _Token {
-  value: string;
-  expiresAt: number;
-}
-
 const _MAX_ERROR_BODY = 2_000;
 
 async function _defaultSleep(ms: number): Promise<void> {
@@ -177,9 +172,7 @@ export class RegistryClient {
   readonly #userAgent: string;
   readonly #onRequest: ((e: RequestEvent) => void) | undefined;
   readonly #signal: AbortSignal | undefined;
-  /** The scheme the registry asked for, once it has challenged us. */
-  #challenge: Challenge | undefined;
-  readonly #tokens = new Map<string, _Token>();
+  readonly #auth: Authorizer;
 
   constructor(options: RegistryClientOptions) {
     this.registry = options.registry;
@@ -195,6 +188,16 @@ export class RegistryClient {
     this.#userAgent = options.userAgent ?? "seam-oci/1";
     this.#onRequest = options.onRequest;
     this.#signal = options.signal;
+    this.#auth = new Authorizer({
+      registry: this.registry,
+      credential: this.#credential,
+      fetch: this.#fetch,
+      timeoutMs: this.#timeoutMs,
+      now: this.#now,
+      userAgent: this.#userAgent,
+      signal: this.#signal,
+      onRequest: this.#onRequest,
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -495,12 +498,12 @@ export class RegistryClient {
   async #send(req: _Req): Promise<Response> {
     let answeredChallenge = false;
     for (;;) {
-      const auth = await this.#authorization(req);
+      const auth = await this.#auth.authorization(req);
       const res = await this.#fetchOnce(req, auth);
       if (res.status === 401 && !answeredChallenge) {
         const header = res.headers.get("WWW-Authenticate") ?? "";
         await res.body?.cancel();
-        await this.#answerChallenge(req, header, auth);
+        await this.#auth.answerChallenge(req, header, auth);
         answeredChallenge = true;
         continue;
       }
@@ -601,131 +604,5 @@ export class RegistryClient {
       (err as RegistryError & { retryAfterMs?: number }).retryAfterMs = Number(ra.trim()) * 1000;
     }
     return err;
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Auth
-
-  #scope(req: _Req): string | undefined {
-    return req.repository === undefined ? undefined : repositoryScope(req.repository, req.push ?? false);
-  }
-
-  /** The Authorization header to send, from what we know so far. */
-  async #authorization(req: _Req): Promise<string | undefined> {
-    const cred = this.#credential;
-    if (cred?.kind === "registryToken") return `Bearer ${cred.token}`;
-    if (this.#challenge?.scheme === "bearer") {
-      const scope = this.#scope(req) ?? "";
-      const tok = this.#tokens.get(scope);
-      if (tok && tok.expiresAt > this.#now()) return `Bearer ${tok.value}`;
-      if (scope !== "") return `Bearer ${await this.#fetchToken(this.#challenge, scope, req)}`;
-      return undefined;
-    }
-    if (cred?.kind === "basic") return basicAuthorization(cred.username, cred.password);
-    return undefined;
-  }
-
-  async #answerChallenge(req: _Req, header: string, sent: string | undefined): Promise<void> {
-    // `sent` tells whether Basic credentials were already refused.
-    const challenge = pickChallenge(parseWwwAuthenticate(header));
-    const where = `${req.what}: ${req.method} ${req.url} answered 401 Unauthorized`;
-    const cred = this.#credential;
-    const noCred = cred === undefined
-      ? `no credentials for ${this.registry} in the Docker config (~/.docker/config.json auths)`
-      : cred.kind === "helper"
-      ? `credentials for ${this.registry} are kept by the credential helper "docker-credential-${cred.helper}", which is not supported (add an "auths" entry with "auth" instead)`
-      : undefined;
-    const fail = (why: string) =>
-      new RegistryError(`${where}: ${why} (${AUTH_HINT})`, {
-        code: "Unauthorized",
-        status: 401,
-        method: req.method,
-        url: req.url,
-      });
-    if (!challenge) throw fail(noCred ?? "the registry refused the credentials and sent no challenge");
-    if (challenge.scheme === "basic") {
-      if (cred?.kind !== "basic") throw fail(noCred ?? `the registry wants Basic credentials`);
-      if (sent?.startsWith("Basic ")) throw fail(`the registry refused the credentials for ${this.registry}`);
-      this.#challenge = challenge;
-      return;
-    }
-    if (challenge.scheme === "bearer") {
-      if (cred?.kind === "registryToken") {
-        throw fail(`the registry refused the registry token for ${this.registry}`);
-      }
-      const scope = this.#scope(req) ?? challenge.params.scope ?? "";
-      this.#challenge = challenge;
-      this.#tokens.delete(scope);
-      await this.#fetchToken(challenge, scope, req, challenge.params.scope);
-      return;
-    }
-    throw fail(`unsupported authentication scheme ${JSON.stringify(challenge.scheme)}`);
-  }
-
-  async #fetchToken(challenge: Challenge, scope: string, req: _Req, extraScope?: string): Promise<string> {
-    const realm = challenge.params.realm;
-    const fail = (why: string, status?: number) =>
-      new RegistryError(`${req.what}: token request to ${realm ?? "(no realm)"}: ${why} (${AUTH_HINT})`, {
-        code: "TokenFailed",
-        status,
-        url: realm,
-        retryable: status !== undefined && (status >= 500 || status === 429),
-      });
-    if (!realm) throw fail("the Bearer challenge names no realm");
-    const scopes = [scope, ...(extraScope && extraScope !== scope ? [extraScope] : [])].filter((s) =>
-      s !== ""
-    );
-    const service = challenge.params.service;
-    const cred = this.#credential;
-    let res: Response;
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = this.#signal ? AbortSignal.any([timeout, this.#signal]) : timeout;
-    try {
-      if (cred?.kind === "identityToken") {
-        const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: cred.token });
-        if (service) form.set("service", service);
-        for (const s of scopes) form.append("scope", s);
-        form.set("client_id", "seam");
-        res = await this.#fetch(realm, {
-          method: "POST",
-          headers: { "Content-Type": "application/x-www-form-urlencoded", "User-Agent": this.#userAgent },
-          body: form.toString(),
-          signal,
-        });
-      } else {
-        const u = new URL(realm);
-        if (service) u.searchParams.set("service", service);
-        for (const s of scopes) u.searchParams.append("scope", s);
-        const headers: Record<string, string> = { "User-Agent": this.#userAgent };
-        if (cred?.kind === "basic") headers.Authorization = basicAuthorization(cred.username, cred.password);
-        res = await this.#fetch(u.href, { method: "GET", headers, signal });
-      }
-    } catch (cause) {
-      throw fail(timeout.aborted ? `timed out after ${this.#timeoutMs / 1000}s` : String(cause), 0);
-    }
-    this.#onRequest?.({
-      method: cred?.kind === "identityToken" ? "POST" : "GET",
-      url: realm,
-      status: res.status,
-      attempt: req.attempt,
-    });
-    const text = await res.text();
-    if (res.status !== 200) throw fail(`answered ${res.status}: ${text.trim().slice(0, 300)}`, res.status);
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      throw fail("answer is not JSON");
-    }
-    const token = typeof body.token === "string" && body.token !== ""
-      ? body.token
-      : typeof body.access_token === "string"
-      ? body.access_token
-      : "";
-    if (token === "") throw fail("answer holds no token");
-    const expiresIn = typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 60;
-    // Renew 5 s early so a token does not expire in flight.
-    this.#tokens.set(scope, { value: token, expiresAt: this.#now() + Math.max(1, expiresIn - 5) * 1000 });
-    return token;
   }
 }
