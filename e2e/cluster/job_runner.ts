@@ -74,7 +74,10 @@ export interface JobRunner {
   readonly runs: readonly JobRun[];
   /** Jobs admitted by the Kueue emulation, `namespace/name`. */
   readonly admitted: readonly string[];
-  /** Last error per Pod that could not start yet (missing Secret, ...), `namespace/pod` → message. */
+  /**
+   * Per Pod (`namespace/pod`) that did not start: a missing Secret/ConfigMap/key (retried every poll, as a
+   * kubelet keeps the Pod in ContainerCreating) or something unsupported (the Pod is marked Failed).
+   */
   readonly waiting: ReadonlyMap<string, string>;
   /** Resolves with the first run of Job `name` (namespace optional). */
   runFor(job: string, namespace?: string, timeoutMs?: number): Promise<JobRun>;
@@ -446,7 +449,12 @@ export async function startJobRunner(
         waiting.set(key, e.message); // the kubelet keeps a Pod in ContainerCreating and retries
         return;
       }
-      throw e;
+      // Something this runner cannot do (volume type, fieldRef, several containers): fail the Pod loudly.
+      started.add(uid);
+      const message = `job runner: ${e instanceof Error ? e.message : String(e)}`;
+      waiting.set(key, message);
+      await writePodStatus(pod, { phase: "Failed", reason: "UnsupportedByJobRunner", message });
+      return;
     }
     waiting.delete(key);
     started.add(uid);
