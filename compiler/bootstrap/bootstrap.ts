@@ -357,6 +357,8 @@ export async function runBootstrap(o: BootstrapOptions): Promise<BootstrapResult
         contract: talosVersion,
         clock,
         random: random.fork("talos-secrets"),
+        // Without --seed the key comes from crypto randomness: the fast prime search (keys.ts).
+        rsaSearch: o.seed ? "deterministic" : "fast",
         ...(o.serviceAccountKeyBits ? { serviceAccountKeyBits: o.serviceAccountKeyBits } : {}),
       });
   }

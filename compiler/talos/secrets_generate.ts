@@ -7,7 +7,7 @@ import { type Clock, systemClock } from "../../shared/clock.ts";
 import { cryptoRandom, type RandomSource } from "../../shared/rand.ts";
 import { assertSupported, gates, parseContract } from "./contract.ts";
 import { base64 } from "./der.ts";
-import { generateEd25519, generateP256, generateRsa } from "./keys.ts";
+import { generateEd25519, generateP256, generateRsa, type RsaSearch } from "./keys.ts";
 import type { CertAndKey, SecretsBundle } from "./secrets.ts";
 import { selfSignedCA } from "./x509.ts";
 
@@ -18,6 +18,11 @@ export interface GenerateSecretsOptions {
   random?: RandomSource;
   /** RSA modulus size for the service-account key; Talos uses 4096 (tests may lower it). */
   serviceAccountKeyBits?: number;
+  /**
+   * Prime search of the service-account RSA key (keys.ts): "deterministic" (default) keeps seeded
+   * output byte-identical forever; "fast" is for fresh keys from a crypto source (production).
+   */
+  rsaSearch?: RsaSearch;
 }
 
 const TOKEN_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -68,7 +73,7 @@ export async function generateSecretsBundle(opts: GenerateSecretsOptions = {}): 
     osR = r.fork("os-ca");
   const saR = r.fork("service-account");
   const saKey = gates.rsaServiceAccountKey(contract)
-    ? generateRsa(saR, opts.serviceAccountKeyBits ?? 4096)
+    ? generateRsa(saR, opts.serviceAccountKeyBits ?? 4096, opts.rsaSearch ?? "deterministic")
     : generateP256(saR);
 
   return {
