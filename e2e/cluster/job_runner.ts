@@ -549,7 +549,10 @@ export async function startJobRunner(
       run.finishedAt = finishedAt;
       run.stdout = new TextDecoder().decode(out.stdout);
       run.stderr = new TextDecoder().decode(out.stderr);
-      run.exitCode = out.signal ? 128 + (out.signal === "SIGKILL" ? 9 : 15) : out.code;
+      // Killed by a signal: the shell convention 128+n (Deno reports it so on Unix), 137 for SIGKILL.
+      run.exitCode = out.signal
+        ? (out.code > 128 ? out.code : out.signal === "SIGKILL" ? 137 : 143)
+        : out.code;
       if (run.exitCode !== 0) run.logTail = tail(`${run.stderr}\n${run.stdout}`);
       const ok = run.exitCode === 0;
       if (run.killed === "pod deleted" || run.killed === "runner stopped") return; // nobody left to report to
