@@ -96,7 +96,6 @@ async function ourPackbuild(): Promise<void> {
     plainHttp: true,
     env: () => undefined,
     warn: () => {},
-    helmEngine: null,
   });
 }
 

@@ -26,10 +26,10 @@ import { buildPackDelivery, type PackCrParams, type PackPath, renderPackDelivery
 import { type PushedLayer, pushLayers } from "./push.ts";
 import {
   fetchChart,
-  type HelmEngine,
+  HELM_ENGINE_VERSION,
   joinHelmOutputs,
-  loadHelmEngine,
   type RenderedSource,
+  renderHelmChart,
   renderKustomize,
   renderRaw,
 } from "./sources.ts";
@@ -48,8 +48,6 @@ export interface PackbuildOptions {
   clock?: Clock | undefined;
   /** Extra registry client options (tests: retries, fetch, request hooks). */
   registry?: Partial<RegistryClientOptions>;
-  /** Helm engine override (tests); default: compiler/helm/mod.ts when it provides one. */
-  helmEngine?: HelmEngine | null;
   fetch?: typeof fetch;
 }
 
@@ -194,16 +192,6 @@ async function _renderHelm(
   o: PackbuildOptions,
 ): Promise<{ rendered: RenderedSource; helm: NonNullable<PackCrParams["helm"]> }> {
   const hs = input.helmSource!;
-  const engine = o.helmEngine === undefined ? await loadHelmEngine() : o.helmEngine ?? undefined;
-  if (!engine) {
-    throw new InputError(
-      "the helm path is not available in this build yet: the native Helm engine (compiler/helm) does not provide renderChart; nothing was pushed or written",
-      {
-        code: "HelmEngineMissing",
-        hint: "use a rawSource with `helm template` output, or a kustomizeSource, meanwhile",
-      },
-    );
-  }
   let valuesYaml: string | undefined;
   const inputs: Record<string, string> = {};
   if (hs.valuesFile) {
@@ -220,19 +208,25 @@ async function _renderHelm(
   o.progress?.(`fetching chart ${hs.url}`);
   const chart = await fetchChart(hs.url, { baseDir, ...(o.fetch ? { fetch: o.fetch } : {}) });
   inputs.chart = `sha256:${sha256Hex(chart)}`;
-  const result = await engine.renderChart(chart, {
+  // Sprig's random functions are seeded from what is rendered, so the same input gives the same bytes.
+  const seed = BigInt(
+    `0x${sha256Hex(`${inputs.chart}\n${inputs.valuesFile ?? ""}\n${hs.namespace ?? ""}`).slice(0, 15)}`,
+  );
+  const result = await renderHelmChart(chart, hs.url, {
     releaseName: hs.chart,
     namespace: hs.namespace ?? "default",
     valuesYaml,
+    seed,
+    now: o.clock ? o.clock.now().getTime() : undefined,
   });
-  const stream = joinHelmOutputs(result.files);
+  const stream = joinHelmOutputs(result.docs);
   return {
     rendered: { stream, inputs, detail: `chart ${result.chartName}` },
     helm: {
       chartURL: hs.url,
       chartVersion: hs.version,
       chartName: hs.chart ?? result.chartName,
-      helmVersion: hs.helmVersion ?? engine.version,
+      helmVersion: hs.helmVersion ?? HELM_ENGINE_VERSION,
     },
   };
 }

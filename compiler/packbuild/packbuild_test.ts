@@ -7,7 +7,7 @@ import { apiVersionOf, KIND_NAMES } from "../../schemas/mod.ts";
 import { runCommand } from "../cli.ts";
 import { packbuildCommand } from "./command.ts";
 import { type PackbuildOptions, runPackbuild } from "./packbuild.ts";
-import type { HelmEngine } from "./sources.ts";
+import { gzip, tarFiles } from "../../shared/oci/mod.ts";
 
 const DIGEST = "sha256:" + "ab".repeat(32);
 
@@ -31,7 +31,6 @@ function opts(dir: string, extra: Partial<PackbuildOptions> = {}): PackbuildOpti
     env: () => undefined,
     warn: (m) => warnings.push(m),
     registry: { retry: { attempts: 1 } },
-    helmEngine: null,
     warnings,
     ...extra,
   };
@@ -298,62 +297,79 @@ Deno.test("PB-8: output under a regular file fails before anything is pushed", a
   });
 });
 
-Deno.test("helm path without an engine: a clear not-yet error before any network", async () => {
-  const dir = await tmp({
-    "pack.yaml":
-      `name: h\nversion: v1\nregistryUrl: 127.0.0.1:1/p\nhelmSource: {url: "http://127.0.0.1:1/c.tgz"}\n`,
-  });
-  const err = await rejects(runPackbuild(opts(dir)));
-  assertStringIncludes(err.message, "helm path is not available");
-});
-
-Deno.test("HM-1: helm path with an engine: chart fetched over HTTP, chart provenance, hooks and NOTES dropped", async () => {
-  const chart = new TextEncoder().encode("fake chart archive");
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response(chart));
-  const seen: unknown[] = [];
-  const engine: HelmEngine = {
-    version: "v3.17.3",
-    renderChart(bytes, options) {
-      seen.push([bytes.length, options]);
-      return {
-        chartName: "cert-manager",
-        files: {
-          "cert-manager/templates/NOTES.txt": "Thanks!",
-          "cert-manager/templates/cm.yaml":
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: cert-manager\n",
-          "cert-manager/templates/empty.yaml": "\n  \n",
-          "cert-manager/templates/hook.yaml":
-            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: post-install\n",
-        },
-      };
-    },
+/** A chart archive made the way `helm package` lays it out. */
+function chartTgz(): Uint8Array {
+  const enc = new TextEncoder();
+  const files: Record<string, string> = {
+    "Chart.yaml": "apiVersion: v2\nname: cert-manager\nversion: v1.13.3\n",
+    "values.yaml": "nested:\n  a: 1\n  b: 2\n",
+    "templates/cm.yaml":
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  namespace: {{ .Release.Namespace }}\ndata:\n  ab: "{{ .Values.nested.a }}-{{ .Values.nested.b }}"\n  token: {{ randAlphaNum 12 | quote }}\n',
+    "templates/sa.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Release.Name }}\n",
+    "templates/NOTES.txt": "Thanks for installing {{ .Chart.Name }}.",
+    "templates/empty.yaml": "{{- if false }}\nkind: Nothing\n{{- end }}\n",
+    "templates/hook.yaml":
+      "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: hook\n  annotations:\n    helm.sh/hook: post-install\n",
+    "crds/widgets.yaml":
+      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n",
   };
+  return gzip(
+    tarFiles(
+      Object.entries(files).map(([name, text]) => ({ name: `cert-manager/${name}`, data: enc.encode(text) })),
+    ),
+  );
+}
+
+Deno.test("HM-1/HM-2: helm path: chart over HTTP, chart provenance, deep-merged values, hooks and NOTES dropped, CRDs kept, deterministic", async () => {
+  const chart = chartTgz();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response(chart));
   try {
     await withRegistry(async (reg) => {
       const url = `http://127.0.0.1:${server.addr.port}/cert-manager-v1.13.3.tgz`;
       const dir = await tmp({
         "pack.yaml":
-          `name: cm\nversion: v1.13.3-r1\nregistryUrl: ${reg.host}/p/cm\nhelmSource:\n  url: ${url}\n  chart: cert-manager\n  version: v1.13.3\n  valuesFile: values.yaml\n  namespace: cert-manager\n`,
-        "values.yaml": "replicas: 2\n",
+          `name: cm\nversion: v1.13.3-r1\nregistryUrl: ${reg.host}/p/cm\nhelmSource:\n  url: ${url}\n  version: v1.13.3\n  valuesFile: values.yaml\n  namespace: cert-manager\n`,
+        "values.yaml": "nested:\n  a: 5\n",
       });
-      const r = await runPackbuild(opts(dir, { helmEngine: engine }));
+      const r = await runPackbuild(opts(dir));
       const cr = crOf(await Deno.readTextFile(`${dir}/out/cm.yaml`));
       assertEquals(
-        [cr.spec.chartURL, cr.spec.chartVersion, cr.spec.chartName, cr.spec.helmVersion, cr.spec.valuesFile],
-        [url, "v1.13.3", "cert-manager", "v3.17.3", "values.yaml"],
+        [cr.spec.chartURL, cr.spec.chartVersion, cr.spec.chartName, cr.spec.valuesFile],
+        [url, "v1.13.3", "cert-manager", "values.yaml"],
       );
       assert(cr.spec.helmVersion.startsWith("v"));
-      assertEquals(seen, [[chart.length, {
-        releaseName: "cert-manager",
-        namespace: "cert-manager",
-        valuesYaml: "replicas: 2\n",
-      }]]);
-      // Helm extra: the workload's namespace gets a Namespace; the hook Job is gone.
-      assertEquals(r.objects, { rbac: 0, clusterScoped: 0, workload: 2 });
+      assertStringIncludes(cr.metadata.annotations["seam.ontai.dev/build-inputs"], "chart=sha256:");
+      // SA in RBAC (its namespace cert-manager is injected), the CRD cluster-scoped, the helm extra
+      // Namespace not duplicated (D-P4), the hook Job gone.
+      assertEquals(r.objects, { rbac: 1, clusterScoped: 1, workload: 2 });
+      const client = new RegistryClient({ registry: reg.host, plainHttp: true });
+      const work =
+        readYamlFiles((await client.pullImage("p/cm", cr.spec.workloadDigest)).layers[0]!.bytes)[0]!.text;
+      assertStringIncludes(work, 'ab: "5-2"');
+      assertStringIncludes(work, "name: cert-manager\n  namespace: cert-manager");
+      assert(!work.includes("Thanks"));
+      const again = await runPackbuild(opts(dir, { output: "out2" }));
+      assertEquals(again.layers.map((l) => l.digest), r.layers.map((l) => l.digest));
     });
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("helm path: a chart that is not one, and an unreachable URL, are clear errors", async () => {
+  const dir = await tmp({
+    "pack.yaml": `name: h\nversion: v1\nregistryUrl: 127.0.0.1:1/p\nhelmSource: {url: "file://bad.tgz"}\n`,
+    "bad.tgz": "not a chart",
+  });
+  assertStringIncludes((await rejects(runPackbuild(opts(dir)))).message, 'render chart "file://bad.tgz"');
+  await Deno.writeTextFile(
+    `${dir}/pack.yaml`,
+    `name: h\nversion: v1\nregistryUrl: 127.0.0.1:1/p\nhelmSource: {url: "http://127.0.0.1:1/c.tgz"}\n`,
+  );
+  assertStringIncludes(
+    (await rejects(runPackbuild(opts(dir)))).message,
+    'fetch chart "http://127.0.0.1:1/c.tgz"',
+  );
 });
 
 Deno.test("registry auth: refused without credentials (with the hint), accepted with a Docker config", async () => {

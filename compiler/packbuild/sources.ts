@@ -1,12 +1,13 @@
 /**
  * The three sources of a pack's manifests (compiler.md §6.6–§6.8): a directory of raw manifests,
  * a kustomization (the native engine, compiler/kustomize), a Helm chart (the native engine,
- * compiler/helm, once it exports a renderer). Each returns one multi-document stream plus the
- * digests of what it read, for the PackDelivery's provenance.
+ * compiler/helm). Each returns one multi-document stream plus the digests of what it read, for the
+ * PackDelivery's provenance.
  */
 import { InputError } from "../../shared/errors.ts";
 import { sha256Hex } from "../../shared/digest.ts";
 import { kustomizeBuild } from "../kustomize/mod.ts";
+import { HelmError, loadChartBytes, mergeUserValues, templateChart } from "../helm/mod.ts";
 
 export interface RenderedSource {
   /** Multi-document YAML. */
@@ -94,53 +95,75 @@ export function renderKustomize(dir: string, shownAs: string, warn: (m: string) 
 // ---------------------------------------------------------------------------------------------
 // Helm
 
-/**
- * What the helm path needs from the Helm engine (compiler/helm/mod.ts). Until that module exports
- * `renderChart` (and `HELM_ENGINE_VERSION`), the helm path stops with a clear "not yet" error
- * before any network access.
- */
-export interface HelmEngine {
-  /** e.g. `v3.17.3` — the Helm release whose behaviour the engine reproduces. */
-  version: string;
-  renderChart(
-    chart: Uint8Array,
-    options: { releaseName?: string | undefined; namespace: string; valuesYaml?: string | undefined },
-  ): Promise<HelmRenderResult> | HelmRenderResult;
+/** The Helm release compiler/helm reproduces (recorded as `spec.helmVersion` by default). */
+export const HELM_ENGINE_VERSION = "v3.17.2";
+
+export interface HelmRenderOptions {
+  releaseName?: string | undefined;
+  namespace: string;
+  valuesYaml?: string | undefined;
+  /** Seed of Sprig's random functions (deterministic builds). */
+  seed: bigint;
+  /** Milliseconds since the epoch for `now` (SOURCE_DATE_EPOCH); undefined → real time. */
+  now?: number | undefined;
 }
 
-export interface HelmRenderResult {
-  /** The chart's own name (Chart.yaml `name`). */
-  chartName: string;
-  /** Template path → rendered text (templates/ only; hooks still included). */
-  files: Record<string, string> | Map<string, string>;
-}
-
-/** Loads the Helm engine if this build has one; undefined otherwise. */
-export async function loadHelmEngine(): Promise<HelmEngine | undefined> {
-  // Not a literal specifier: the engine may not exist yet and the compiler must still type-check.
-  const spec = new URL("../helm/mod.ts", import.meta.url).href;
-  let mod: Record<string, unknown>;
+/** Renders a chart archive: its name and every document in output order with its source path. */
+export async function renderHelmChart(
+  chart: Uint8Array,
+  url: string,
+  o: HelmRenderOptions,
+): Promise<{ chartName: string; docs: { source: string; content: string }[] }> {
+  let loaded;
   try {
-    mod = await import(spec) as Record<string, unknown>;
-  } catch {
-    return undefined;
+    loaded = await loadChartBytes(chart);
+  } catch (err) {
+    // The engine's ChartLoadError is not part of its mod.ts; any failure here is the archive's.
+    throw new InputError(
+      `render chart ${JSON.stringify(url)}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        code: "ChartInvalid",
+        cause: err,
+        hint: "helmSource.url must name a chart archive (.tgz) as `helm package` writes it",
+      },
+    );
   }
-  if (typeof mod.renderChart !== "function") return undefined;
-  const version = typeof mod.HELM_ENGINE_VERSION === "string" ? mod.HELM_ENGINE_VERSION : "v3.17.3";
-  return { version, renderChart: mod.renderChart as HelmEngine["renderChart"] };
+  try {
+    const values = mergeUserValues({ valuesFiles: o.valuesYaml !== undefined ? [o.valuesYaml] : [] });
+    const result = templateChart(loaded, values, {
+      releaseName: o.releaseName ?? loaded.meta.Name,
+      namespace: o.namespace,
+      // Beyond upstream: the chart's crds/ are part of the pack (compiler.md §12.2 lists the gap).
+      includeCrds: true,
+      noHooks: true,
+      seed: o.seed,
+      ...(o.now !== undefined ? { now: o.now } : {}),
+    });
+    return { chartName: loaded.meta.Name, docs: result.manifests };
+  } catch (err) {
+    if (err instanceof HelmError) {
+      throw new InputError(`render chart ${JSON.stringify(url)}: ${err.message}`, {
+        code: "HelmRenderFailed",
+        cause: err,
+      });
+    }
+    throw err;
+  }
 }
 
 /**
- * §6.6 step 6: outputs sorted by template path; `NOTES.txt` (any case) and outputs empty after
- * trimming are skipped; each kept output becomes `---\n<trimmed>\n`.
+ * §6.6 step 6: outputs in order of their template path (stable: documents of one template keep
+ * the engine's order); `NOTES.txt` (any case) and outputs empty after trimming are skipped; each
+ * kept output becomes `---\n<trimmed>\n`.
  */
-export function joinHelmOutputs(files: Record<string, string> | Map<string, string>): string {
-  const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+export function joinHelmOutputs(docs: readonly { source: string; content: string }[]): string {
+  const sorted = docs.map((d, i) => ({ ...d, i })).sort((a, b) =>
+    a.source < b.source ? -1 : a.source > b.source ? 1 : a.i - b.i
+  );
   let out = "";
-  for (const [path, text] of entries) {
-    if (path.toLowerCase().endsWith("notes.txt")) continue;
-    const t = text.trim();
+  for (const d of sorted) {
+    if (d.source.toLowerCase().endsWith("notes.txt")) continue;
+    const t = d.content.trim();
     if (t === "") continue;
     out += `---\n${t}\n`;
   }
