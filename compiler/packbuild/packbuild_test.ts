@@ -322,7 +322,10 @@ function chartTgz(): Uint8Array {
 
 Deno.test("HM-1/HM-2: helm path: chart over HTTP, chart provenance, deep-merged values, hooks and NOTES dropped, CRDs kept, deterministic", async () => {
   const chart = chartTgz();
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response(chart));
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response(chart as Uint8Array<ArrayBuffer>),
+  );
   try {
     await withRegistry(async (reg) => {
       const url = `http://127.0.0.1:${server.addr.port}/cert-manager-v1.13.3.tgz`;
