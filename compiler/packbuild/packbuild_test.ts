@@ -418,3 +418,40 @@ Deno.test("CLI: summary line on stderr, exit codes, SOURCE_DATE_EPOCH stamps the
     assertStringIncludes(err, "--output is required");
   });
 });
+
+Deno.test("§11.7 mock registry semantics (upstream's test double): the push flow needs nothing else", async () => {
+  const fixed = "sha256:" + "cd".repeat(32);
+  const seen: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const u = new URL(req.url);
+    await req.body?.cancel();
+    seen.push(`${req.method} ${u.pathname}`);
+    if (req.method === "HEAD" && u.pathname.includes("/blobs/")) return new Response(null, { status: 404 });
+    if (req.method === "POST" && u.pathname.endsWith("/blobs/uploads/")) {
+      return new Response(null, { status: 202, headers: { Location: `http://${u.host}/v2/upload-session` } });
+    }
+    if (req.method === "PUT" && u.pathname === "/v2/upload-session") {
+      return new Response(null, { status: 201 });
+    }
+    if (req.method === "PUT" && u.pathname.includes("/manifests/")) {
+      return new Response(null, { status: 201, headers: { "Docker-Content-Digest": fixed } });
+    }
+    return new Response(null, { status: 404 });
+  });
+  try {
+    const dir = await tmp({
+      "pack.yaml": rawInput(`127.0.0.1:${server.addr.port}`),
+      "manifests/app.yaml": RAW_APP,
+    });
+    await runPackbuild(opts(dir));
+    const cr = crOf(await Deno.readTextFile(`${dir}/out/test-raw-pack.yaml`));
+    assertEquals([cr.spec.rbacDigest, cr.spec.workloadDigest, cr.spec.registryRef.digest], [
+      fixed,
+      fixed,
+      fixed,
+    ]);
+    assert(seen.every((s) => !s.startsWith("GET")), seen.join("\n"));
+  } finally {
+    await server.shutdown();
+  }
+});
