@@ -89,4 +89,7 @@ export const M = {
   writes: ["conductor_kube_writes_total", "Write requests sent to an API server, by method."],
   fenced: ["conductor_fenced_writes_total", "Writes refused because this replica is not the leader."],
   relists: ["conductor_watchdog_relists_total", "Relists forced by a watchdog after silence."],
+  driftDetected: ["conductor_drift_detected_total", "Drift found by the tenant drift loops, by kind."],
+  sweepRuns: ["conductor_bootstrap_sweep_runs_total", "Tenant bootstrap sweep runs, by result."],
+  driftSignals: ["conductor_drift_signal_writes_total", "DriftSignal writes on management, by action."],
 } as const;
