@@ -159,6 +159,7 @@ Deno.test({
         MGMT_KUBECONFIG_PATH: remoteKc,
         SIGNING_PUBLIC_KEY_PATH: pub,
         CONDUCTOR_LOOP_INTERVAL_MS: "1000",
+        CONDUCTOR_SWEEP_INTERVAL_MS: "2000",
       });
 
       // management objects
@@ -300,6 +301,11 @@ Deno.test({
             contentType: "application/merge-patch+json",
           });
           // a delivery that was never signed by management at all
+          await post("PackDelivery", TNS, "redis", {
+            version: "7.0.0",
+            registryRef: { url: "oci://registry.local/packs/redis", digest: "sha256:def" },
+            targetClusters: [T],
+          });
           await post("PackInstalled", TNS, `redis-${T}`, {
             clusterPackRef: "redis",
             targetClusterRef: T,
@@ -391,6 +397,166 @@ Deno.test({
         );
         assert(/conductor_sign_duration_seconds_count\{kind="PackInstalled"\} [1-9]/.test(await m.metrics()));
       });
+
+      await t.step(
+        "drift: a deleted inventoried object raises drift-{receipt}, management queues it (PackExecution deleted), restoring confirms; version drift from the nodes; a deleted PackDelivery tears the pack down",
+        async () => {
+          const tc = tenant.client;
+          const json = (method: string, path: string, body: unknown, ct = "application/merge-patch+json") =>
+            tc.json(method, path, { body, contentType: ct });
+          await namespaces(tenant, ["web", "cache"]);
+          const deploy = {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "nginx", namespace: "web" },
+            spec: {
+              selector: { matchLabels: { app: "nginx" } },
+              template: {
+                metadata: { labels: { app: "nginx" } },
+                spec: { containers: [{ name: "nginx", image: "nginx" }] },
+              },
+            },
+          };
+          await tc.post("/apis/apps/v1/namespaces/web/deployments", deploy);
+          await tc.post("/api/v1/namespaces/cache/configmaps", { metadata: { name: "redis-conf" } });
+          // pack-deploy's records (PackReceipt named after the pack, with the inventory)
+          const receipt = (name: string, inv: Record<string, string>[]) =>
+            tc.post(kpath("PackReceipt", ONT), {
+              apiVersion: apiVersionOf("PackReceipt"),
+              kind: "PackReceipt",
+              metadata: { name, namespace: ONT },
+              spec: { clusterPackRef: name, targetClusterRef: T, deployedResources: inv },
+            });
+          await receipt("nginx", [{
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            namespace: "web",
+            name: "nginx",
+          }]);
+          await receipt("redis", [
+            { apiVersion: "v1", kind: "ConfigMap", namespace: "cache", name: "redis-conf" },
+            { apiVersion: "v1", kind: "Namespace", name: "cache" },
+          ]);
+          await post("PackExecution", TNS, `nginx-${T}`, {
+            clusterPackRef: { name: "nginx", version: "1.0.0" },
+            targetClusterRef: T,
+          });
+          await tc.delete("/apis/apps/v1/namespaces/web/deployments/nginx");
+          const sigPath = (n: string) => kpath("DriftSignal", TNS, n);
+          const queued = await eventually("drift-nginx queued by management", 60_000, async () => {
+            const o = await get(mgmt, sigPath("drift-nginx"));
+            return o?.spec?.state === "queued" ? o : undefined;
+          });
+          assertEquals(queued.spec!.correctionJobRef, `nginx-${T}`);
+          assertEquals(queued.spec!.affectedCRRef, {
+            group: "apps",
+            kind: "Deployment",
+            namespace: "web",
+            name: "nginx",
+          });
+          assertEquals(await mgmt.client.status(kpath("PackExecution", TNS, `nginx-${T}`)), 404);
+          await tc.post("/apis/apps/v1/namespaces/web/deployments", deploy); // the redeploy
+          const confirmed = await eventually("drift-nginx confirmed", 30_000, async () => {
+            const o = await get(mgmt, sigPath("drift-nginx"));
+            return o?.spec?.state === "confirmed" ? o : undefined;
+          });
+          assertEquals(confirmed.spec!.correlationID, "");
+
+          // version drift: the local TalosCluster copy against the nodes
+          await tc.post(kpath("TalosCluster", ONT), {
+            apiVersion: apiVersionOf("TalosCluster"),
+            kind: "TalosCluster",
+            metadata: { name: T, namespace: ONT },
+            spec: { mode: "import", role: "tenant", talosVersion: "v1.9.0", kubernetesVersion: "1.34.4" },
+          });
+          await tc.post("/api/v1/nodes", { metadata: { name: "node-1" } });
+          const nodeInfo = (os: string, kubelet: string) =>
+            json("PATCH", "/api/v1/nodes/node-1/status", {
+              status: { nodeInfo: { osImage: os, kubeletVersion: kubelet } },
+            }, "application/strategic-merge-patch+json");
+          await nodeInfo("Talos (v1.9.3)", "v1.34.4");
+          const tv = await eventually(
+            "drift-version-t1",
+            30_000,
+            () => get(mgmt, sigPath(`drift-version-${T}`)),
+          );
+          assertEquals(tv.spec!.state, "pending", "management leaves version signals to platform");
+          assertEquals(tv.spec!.driftReason, "talos version drift: spec=v1.9.0 observed=v1.9.3");
+          assertEquals(await mgmt.client.status(sigPath(`drift-k8s-version-${T}`)), 404);
+          await nodeInfo("Talos (v1.9.3)", "v1.34.5");
+          const kv = await eventually(
+            "drift-k8s-version-t1",
+            30_000,
+            () => get(mgmt, sigPath(`drift-k8s-version-${T}`)),
+          );
+          assertEquals(kv.spec!.driftReason, "kubernetes version drift: spec=1.34.4 observed=1.34.5");
+
+          // teardown: the PackDelivery (and with it the PackInstalled and its artifact Secret) is deleted
+          await mgmt.client.delete(kpath("PackDelivery", TNS, "redis"));
+          await eventually(
+            "redis torn down",
+            60_000,
+            async () =>
+              (await tc.status(kpath("PackReceipt", ONT, "redis"))) === 404 &&
+              (await tc.status("/api/v1/namespaces/cache/configmaps/redis-conf")) === 404,
+          );
+          await eventually("inventoried namespace deleted", 60_000, async () => {
+            const ns = await tc.get<{ metadata: { deletionTimestamp?: string } }>("/api/v1/namespaces/cache")
+              .catch(() => undefined);
+            return ns === undefined || !!ns.metadata.deletionTimestamp;
+          });
+          assert(ten.lines.some((l) => l.msg === "orphaned pack: teardown"), ten.dump());
+          const metrics = await ten.metrics();
+          assert(/conductor_drift_detected_total\{kind="pack"\} [1-9]/.test(metrics), metrics);
+        },
+      );
+
+      await t.step(
+        "bootstrap sweep: ownership annotations on existing RBAC, component profiles, then the gate is strict and persisted",
+        async () => {
+          const tc = tenant.client;
+          await namespaces(tenant, ["cert-manager"]);
+          await tc.post("/api/v1/namespaces/cert-manager/serviceaccounts", {
+            metadata: { name: "cert-manager" },
+          });
+          const prof = await eventually(
+            "RBACProfile rbac-cert-manager",
+            60_000,
+            () =>
+              tc.get<Obj>(kpath("RBACProfile", "cert-manager", "rbac-cert-manager")).catch(() => undefined),
+          );
+          assertEquals(prof.spec!.principalRef, "system:serviceaccount:cert-manager:cert-manager");
+          assertEquals(prof.spec!.targetClusters, [T]);
+          assertEquals(await tc.status(kpath("PermissionSet", "cert-manager", "cert-manager-baseline")), 200);
+          assertEquals(await tc.status(kpath("RBACPolicy", "cert-manager", "cert-manager-rbac-policy")), 200);
+          const owner = async (p: string) =>
+            (await tc.get<Obj>(p)).metadata.annotations?.["ontai.dev/rbac-owner"];
+          const rbac = "/apis/rbac.authorization.k8s.io/v1";
+          await eventually(
+            "cluster-admin owned",
+            30_000,
+            async () =>
+              (await owner(`${rbac}/clusterroles/cluster-admin`)) === "guardian" &&
+              (await owner(`${rbac}/clusterrolebindings/cluster-admin`)) === "guardian",
+          );
+          assertEquals(await owner(`${rbac}/clusterroles/system:node`), undefined);
+          assertEquals(
+            await owner("/api/v1/namespaces/cert-manager/serviceaccounts/cert-manager"),
+            "guardian",
+          );
+          assertEquals(await owner("/api/v1/namespaces/kube-system/serviceaccounts/default"), undefined);
+          const r = await eventually("RBACBaselineReady on receipt-t1", 30_000, async () => {
+            const o = await get(tenant, kpath("PermissionSnapshotReceipt", ONT, `receipt-${T}`));
+            return cond(o, "RBACBaselineReady")?.status === "True" ? o : undefined;
+          });
+          assert(r);
+          await eventually(
+            "gate metric strict",
+            15_000,
+            async () => (await ten.metrics()).includes("conductor_enforcement_gate_strict 1"),
+          );
+        },
+      );
     } catch (e) {
       for (const ag of agents) console.error(ag.dump());
       throw e;

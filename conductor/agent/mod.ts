@@ -14,6 +14,14 @@ import { KeyRing, loadPrivateKeyPem, loadPublicKeysPem, Signer } from "../../sha
 import { SEAM_VERSION } from "../../shared/version.ts";
 import { CapabilityPublisher, PUBLISH_INTERVAL_MS } from "./capability_publisher.ts";
 import { kubeAccessFromKubeconfig, KubeClient, localKubeClient } from "./kube_client.ts";
+import {
+  DiscoveryResolver,
+  DRIFT_DETECT_ONLY_ENV,
+  DRIFT_INTERVAL_MS,
+  DriftSignalHandler,
+  PackDriftLoop,
+  VersionDriftLoop,
+} from "./drift.ts";
 import { LeaderElector } from "./leader_election.ts";
 import { KubeLeaseStore, leaseName } from "./lease_store.ts";
 import { parseListenAddr } from "./listen_addr.ts";
@@ -24,6 +32,14 @@ import { PACK_PULL_INTERVAL_MS, PackPullLoop } from "./pack_pull.ts";
 import { SIGNING_INTERVAL_MS, SigningLoop } from "./signing_loop.ts";
 import { SNAPSHOT_PULL_INTERVAL_MS, SnapshotPullLoop } from "./snapshot_pull.ts";
 import { Verifier } from "./verifier.ts";
+import {
+  EnforcementGate,
+  GATE_POLL_INTERVAL_MS,
+  GateMarker,
+  GateObserver,
+  SWEEP_INTERVAL_MS,
+  TenantBootstrapSweep,
+} from "./sweep.ts";
 
 export interface AgentConfig {
   role: Role;
@@ -63,7 +79,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   const identity = _identity(env);
 
   // Readiness is reported by the owners of the state: the elector and the loops.
-  const holder: { elector?: LeaderElector } = {};
+  const holder: { elector?: LeaderElector; gate?: EnforcementGate } = {};
   const leaderLoops: PeriodicLoop[] = [];
   const notReady = (): string[] => {
     const elector = holder.elector;
@@ -93,6 +109,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
         "# HELP conductor_leader 1 while this replica holds the lease.",
         "# TYPE conductor_leader gauge",
         leaderLine,
+        holder.gate?.metricLines() ?? "",
       ]
         .filter((s) => s !== "").join("\n");
     },
@@ -135,6 +152,12 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
 
   // Keys and loops by role (§3.1 steps 6–11); bad key files abort startup.
   const loops: { name: string; intervalMs: number; immediate?: boolean; pass: () => Promise<void> }[] = [];
+  // Tenant: the enforcement gate (every replica observes the persisted marker; the leader's sweep sets it).
+  const gate = cfg.role === "tenant"
+    ? new EnforcementGate(log.with({ component: "enforcement-gate" }))
+    : undefined;
+  if (gate) holder.gate = gate;
+  const replicaLoops: PeriodicLoop[] = [];
   try {
     const pubPath = env("SIGNING_PUBLIC_KEY_PATH");
     const ring = pubPath
@@ -181,7 +204,44 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
       } else {
         log.warn("SIGNING_PRIVATE_KEY_PATH is not set: the signing loop does not run");
       }
+      const handler = new DriftSignalHandler({
+        client: local,
+        clock,
+        log: log.with({ loop: "drift-handler" }),
+        metrics,
+      });
+      loops.push({
+        name: "drift-handler",
+        intervalMs: _interval(env, DRIFT_INTERVAL_MS),
+        pass: () => handler.pass(),
+      });
     } else {
+      const marker = new GateMarker(local, namespace, cfg.clusterRef, clock);
+      const sweep = new TenantBootstrapSweep({
+        client: local,
+        clusterRef: cfg.clusterRef,
+        log: log.with({ loop: "bootstrap-sweep" }),
+        metrics,
+        gate: gate!,
+        marker,
+      });
+      const sweepEvery = Number(env("CONDUCTOR_SWEEP_INTERVAL_MS") ?? "");
+      loops.push({
+        name: "bootstrap-sweep",
+        intervalMs: Number.isFinite(sweepEvery) && sweepEvery > 0 ? sweepEvery : SWEEP_INTERVAL_MS,
+        pass: () => sweep.pass(),
+      });
+      const observer = new GateObserver(marker, gate!);
+      replicaLoops.push(
+        new PeriodicLoop({
+          name: "enforcement-gate",
+          intervalMs: GATE_POLL_INTERVAL_MS,
+          pass: () => observer.pass(),
+          log: log.with({ loop: "enforcement-gate" }),
+          metrics,
+          clock,
+        }),
+      );
       const mgmtPath = env("MGMT_KUBECONFIG_PATH");
       if (mgmtPath) {
         const mgmt = guard(
@@ -208,6 +268,29 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
           intervalMs: _interval(env, PACK_PULL_INTERVAL_MS),
           pass: () => packs.pass(),
         });
+        // Drift (§4.8–§4.10); detect-only mode logs and counts but writes nothing.
+        const detectOnly = env(DRIFT_DETECT_ONLY_ENV) === "true";
+        if (detectOnly) log.warn("drift loops in detect-only mode: no DriftSignal, no teardown");
+        const drift = { ...common, metrics, detectOnly };
+        const packDrift = new PackDriftLoop({
+          ...drift,
+          resolve: new DiscoveryResolver(local).resolve,
+          log: log.with({ loop: "pack-drift" }),
+        });
+        loops.push({
+          name: "pack-drift",
+          intervalMs: _interval(env, DRIFT_INTERVAL_MS),
+          pass: () => packDrift.pass(),
+        });
+        for (const which of ["talos", "kubernetes"] as const) {
+          const name = which === "talos" ? "talos-version-drift" : "k8s-version-drift";
+          const v = new VersionDriftLoop({ ...drift, which, log: log.with({ loop: name }) });
+          loops.push({
+            name,
+            intervalMs: _interval(env, DRIFT_INTERVAL_MS),
+            pass: async () => void await v.pass(),
+          });
+        }
       } else {
         log.warn("MGMT_KUBECONFIG_PATH is not set: the tenant pull loops do not run");
       }
@@ -223,6 +306,8 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     );
   }
 
+  const stopReplica = new AbortController();
+  const replicaWork = Promise.all(replicaLoops.map((l) => l.start(stopReplica.signal)));
   const stopElection = new AbortController();
   let leaderWork: Promise<unknown> | undefined;
   const lost = Promise.withResolvers<string>();
@@ -263,12 +348,16 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     stopElection.abort();
     await waitLeaderWork();
     await election;
+    stopReplica.abort();
+    await replicaWork;
     log.error("lost leadership: exiting so that all state is reset", { reason: outcome.lost });
     return await shutdown(1);
   }
   stopElection.abort(); // aborts leader work, then releases the lease
   await election;
   await waitLeaderWork();
+  stopReplica.abort();
+  await replicaWork;
   log.info("agent stopped", { signal: outcome.signal });
   return await shutdown(0);
 }
