@@ -214,6 +214,31 @@ export class KubeClient {
     return parsed as T;
   }
 
+  /** GET whose body is returned as a stream (watches); non-2xx → KubeError. */
+  async stream(path: string, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    const token = this.#token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    const req: RequestInit & { client: Deno.HttpClient } = { method: "GET", headers, client: this.#http };
+    if (signal) req.signal = signal;
+    const res = await fetch(this.server + path, req);
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      let st: { reason?: string; message?: string } = {};
+      try {
+        st = JSON.parse(text);
+      } catch { /* raw */ }
+      throw new KubeError(
+        "GET",
+        path,
+        res.status,
+        st.reason ?? res.statusText,
+        st.message ?? text.slice(0, 200),
+      );
+    }
+    return res.body;
+  }
+
   get<T = KObj>(path: string): Promise<T> {
     return this.request<T>("GET", path);
   }

@@ -36,6 +36,15 @@ export class PeriodicLoop {
     this.intervalMs = o.intervalMs;
   }
 
+  #wake: (() => void) | undefined;
+  #kicked = false;
+
+  /** Runs the next pass now (coalesced; a pass in progress is followed by one more). */
+  kick(): void {
+    this.#kicked = true;
+    this.#wake?.();
+  }
+
   get synced(): boolean {
     return this.#synced;
   }
@@ -72,7 +81,14 @@ export class PeriodicLoop {
     this.#running = (async () => {
       if (this.#o.immediate ?? true) await this.runOnce(signal);
       while (!signal.aborted) {
-        await sleep(this.intervalMs, signal);
+        if (!this.#kicked) {
+          const wake = new AbortController();
+          this.#wake = () => wake.abort();
+          const both = AbortSignal.any([signal, wake.signal]);
+          await sleep(this.intervalMs, both);
+          this.#wake = undefined;
+        }
+        this.#kicked = false;
         if (signal.aborted) break;
         await this.runOnce(signal);
       }

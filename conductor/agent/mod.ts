@@ -13,7 +13,7 @@ import { NAMESPACE_ONT_SYSTEM } from "../../shared/runner_keys.ts";
 import { KeyRing, loadPrivateKeyPem, loadPublicKeysPem, Signer } from "../../shared/signing/mod.ts";
 import { SEAM_VERSION } from "../../shared/version.ts";
 import { CapabilityPublisher, PUBLISH_INTERVAL_MS } from "./capability_publisher.ts";
-import { kubeAccessFromKubeconfig, KubeClient, localKubeClient } from "./kube_client.ts";
+import { kindPath, kubeAccessFromKubeconfig, KubeClient, localKubeClient } from "./kube_client.ts";
 import {
   DiscoveryResolver,
   DRIFT_DETECT_ONLY_ENV,
@@ -22,6 +22,7 @@ import {
   PackDriftLoop,
   VersionDriftLoop,
 } from "./drift.ts";
+import { DEFAULT_SILENCE_MS, Informer, kubeWatch } from "./informer.ts";
 import { LeaderElector } from "./leader_election.ts";
 import { KubeLeaseStore, leaseName } from "./lease_store.ts";
 import { parseListenAddr } from "./listen_addr.ts";
@@ -158,6 +159,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     : undefined;
   if (gate) holder.gate = gate;
   const replicaLoops: PeriodicLoop[] = [];
+  const informers: Informer[] = [];
   try {
     const pubPath = env("SIGNING_PUBLIC_KEY_PATH");
     const ring = pubPath
@@ -201,6 +203,22 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
           intervalMs: _interval(env, SIGNING_INTERVAL_MS),
           pass: () => signing.pass(),
         });
+        // Watches wake the signing loop at once; the tick stays as the safety net (DESIGN habit 11).
+        const silence = Number(env("CONDUCTOR_WATCH_SILENCE_MS") ?? "");
+        for (const kind of ["PackDelivery", "PackInstalled", "PermissionSnapshot"] as const) {
+          const path = kindPath(kind);
+          informers.push(
+            new Informer({
+              name: kind,
+              list: () => local.list(`${path}?limit=1`),
+              watch: kubeWatch(local, path),
+              silenceMs: Number.isFinite(silence) && silence > 0 ? silence : DEFAULT_SILENCE_MS,
+              onChange: () => leaderLoops.find((l) => l.name === "signing")?.kick(),
+              log: log.with({ loop: `informer-${kind}` }),
+              metrics,
+            }),
+          );
+        }
       } else {
         log.warn("SIGNING_PRIVATE_KEY_PATH is not set: the signing loop does not run");
       }
@@ -317,7 +335,10 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     clock,
     log: log.with({ loop: "leader-election" }),
     onStartedLeading: (signal) => {
-      leaderWork = Promise.all(leaderLoops.map((l) => l.start(signal)));
+      leaderWork = Promise.all([
+        ...leaderLoops.map((l) => l.start(signal)),
+        ...informers.map((i) => i.run(signal)),
+      ]);
     },
     onStoppedLeading: (reason) => lost.resolve(reason),
   });
