@@ -132,7 +132,55 @@ function ptAdd(p: Pt, q: Pt): Pt {
   return { x, y: mod(l * (p.x - x) - p.y, P) };
 }
 
+/** Jacobian coordinates (x = X/Z², y = Y/Z³); Z = 0 is the point at infinity. */
+type Jac = { X: bigint; Y: bigint; Z: bigint };
+
+/** 2P for a = -3 ("dbl-2001-b"). */
+function jacDouble(p: Jac): Jac {
+  if (p.Z === 0n || p.Y === 0n) return { X: 1n, Y: 1n, Z: 0n };
+  const delta = (p.Z * p.Z) % P;
+  const gamma = (p.Y * p.Y) % P;
+  const beta = (p.X * gamma) % P;
+  const alpha = (3n * mod(p.X - delta, P) * (p.X + delta)) % P;
+  const X = mod(alpha * alpha - 8n * beta, P);
+  const Z = mod((p.Y + p.Z) * (p.Y + p.Z) - gamma - delta, P);
+  const Y = mod(alpha * (4n * beta - X) - 8n * ((gamma * gamma) % P), P);
+  return { X, Y, Z };
+}
+
+/** P + Q with Q affine ("madd"). */
+function jacAddAffine(p: Jac, q: { x: bigint; y: bigint }): Jac {
+  if (p.Z === 0n) return { X: q.x, Y: q.y, Z: 1n };
+  const z1z1 = (p.Z * p.Z) % P;
+  const u2 = (q.x * z1z1) % P;
+  const s2 = (((q.y * p.Z) % P) * z1z1) % P;
+  const h = mod(u2 - p.X, P);
+  const r = mod(s2 - p.Y, P);
+  if (h === 0n) return r === 0n ? jacDouble(p) : { X: 1n, Y: 1n, Z: 0n };
+  const hh = (h * h) % P;
+  const hhh = (h * hh) % P;
+  const v = (p.X * hh) % P;
+  const X = mod(r * r - hhh - 2n * v, P);
+  const Y = mod(r * (v - X) - p.Y * hhh, P);
+  return { X, Y, Z: (p.Z * h) % P };
+}
+
+/** kP by double-and-add in Jacobian coordinates: one inversion at the end instead of one per step. */
 function ptMul(k: bigint, p: Pt): Pt {
+  if (!p || k === 0n) return null;
+  let r: Jac = { X: 1n, Y: 1n, Z: 0n };
+  for (const bit of k.toString(2)) {
+    r = jacDouble(r);
+    if (bit === "1") r = jacAddAffine(r, p);
+  }
+  if (r.Z === 0n) return null;
+  const zi = modInv(r.Z, P);
+  const zi2 = (zi * zi) % P;
+  return { x: (r.X * zi2) % P, y: (((r.Y * zi2) % P) * zi) % P };
+}
+
+/** The affine double-and-add kP the Jacobian version replaced; kept as the reference for tests. */
+export function ptMulAffine(k: bigint, p: Pt): Pt {
   let r: Pt = null;
   let a = p;
   while (k > 0n) {
@@ -142,6 +190,10 @@ function ptMul(k: bigint, p: Pt): Pt {
   }
   return r;
 }
+
+/** kP on P-256 (exported for tests). */
+export const p256Mul = (k: bigint, p: Pt): Pt => ptMul(k, p);
+export const P256_G = { x: GX, y: GY };
 
 export function generateP256(src: ByteSource): KeyPair {
   const d = randomBelow(src, N);

@@ -6,7 +6,7 @@
 import { assert, assertEquals } from "../../shared/testing/asserts.ts";
 import { cryptoRandom, seededRandom } from "../../shared/rand.ts";
 import { integer, nullValue, octetString, oid, seq } from "./der.ts";
-import { generateRsa, modPow, OID } from "./keys.ts";
+import { generateP256, generateRsa, modPow, OID, P256_G, p256Mul, ptMulAffine } from "./keys.ts";
 
 const hex = async (b: Uint8Array) =>
   Array.from(
@@ -57,4 +57,39 @@ Deno.test("rsa: the fast search makes a key WebCrypto signs and verifies with", 
   const ours = await key.sign(data);
   assertEquals(ours, theirs, "PKCS#1 v1.5 signatures are deterministic");
   assert(await crypto.subtle.verify(alg.name, pub, ours as BufferSource, data));
+});
+
+Deno.test("p256: Jacobian scalar multiplication equals the affine reference", () => {
+  const r = seededRandom("p256");
+  const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+  const ks = [1n, 2n, 3n, N - 1n, ...Array.from({ length: 8 }, () => BigInt("0x" + r.hex(32)) % N)];
+  for (const k of ks) assertEquals(p256Mul(k, P256_G), ptMulAffine(k, P256_G), `k = ${k}`);
+  assertEquals(p256Mul(N, P256_G), null);
+});
+
+Deno.test("p256: seeded keys and signatures verify with WebCrypto", async () => {
+  const key = generateP256(seededRandom("p256-sign"));
+  const pub = await crypto.subtle.importKey(
+    "spki",
+    key.spki as BufferSource,
+    { name: "ECDSA", namedCurve: "P-256" },
+    false,
+    ["verify"],
+  );
+  const data = new TextEncoder().encode("talos ca");
+  const der = await key.sign(data);
+  // DER SEQUENCE { r, s } → IEEE P1363 r || s for WebCrypto.
+  const ints: Uint8Array[] = [];
+  let i = 2;
+  while (i < der.length) {
+    const len = der[i + 1]!;
+    ints.push(der.slice(i + 2, i + 2 + len));
+    i += 2 + len;
+  }
+  const raw = new Uint8Array(64);
+  ints.forEach((v, j) => {
+    const t = v.length > 32 ? v.slice(v.length - 32) : v;
+    raw.set(t, j * 32 + 32 - t.length);
+  });
+  assert(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, pub, raw, data));
 });
