@@ -551,11 +551,14 @@ Deno.test({
               (await owner("/api/v1/namespaces/cert-manager/serviceaccounts/cert-manager")) === "guardian",
           );
           assertEquals(await owner("/api/v1/namespaces/kube-system/serviceaccounts/default"), undefined);
-          const r = await eventually("RBACBaselineReady on receipt-t1", 30_000, async () => {
-            const o = await get(tenant, kpath("PermissionSnapshotReceipt", ONT, `receipt-${T}`));
-            return cond(o, "RBACBaselineReady")?.status === "True" ? o : undefined;
-          });
-          assert(r);
+          await eventually(
+            "strict marker on the Lease",
+            30_000,
+            async () =>
+              (await tc.get<Obj>(`/apis/coordination.k8s.io/v1/namespaces/${ONT}/leases/conductor-${T}`))
+                .metadata
+                .annotations?.["ontai.dev/rbac-enforcement-mode"] === "strict",
+          );
           await eventually(
             "gate metric strict",
             15_000,

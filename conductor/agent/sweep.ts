@@ -99,7 +99,7 @@ export class GateMarker {
     return builtinPath("coordination.k8s.io/v1", "leases", this.namespace, `conductor-${this.clusterRef}`);
   }
 
-  async persist(): Promise<"receipt" | "lease"> {
+  async persist(): Promise<"lease"> {
     try {
       const r = await this.client.get<KObject>(this.receiptPath);
       const { conditions, changed } = setCondition(r.status?.conditions as Condition[] | undefined, {
@@ -109,10 +109,11 @@ export class GateMarker {
         message: "RBAC ownership established; the enforcement gate is strict",
       }, this.clock.now());
       if (changed) await this.client.mergePatch(`${this.receiptPath}/status`, { status: { conditions } });
-      return "receipt";
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
+    // Also on the Lease: the receipt's CRD may not carry status.conditions (they are pruned), and the Lease
+    // always exists while a leader runs.
     await this.client.mergePatch(this.leasePath, {
       metadata: { annotations: { [ANNOTATION_ENFORCEMENT_MODE]: "strict" } },
     });
