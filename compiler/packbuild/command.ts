@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { clockFromSourceDateEpoch } from "../../shared/clock.ts";
+import { REPORT_FLAG, reportRequest } from "../report/mod.ts";
 import { runPackbuild, summaryLine } from "./packbuild.ts";
 
 export const packbuildCommand: Command = {
@@ -18,11 +19,14 @@ and Bearer-token registries are supported, credential helpers are not. Registrie
 and localhost are reached over plain HTTP; --plain-http forces it for any other host.
 
 Relative paths in the input file are relative to its directory. The same input gives the same
-layer digests and the same CR bytes (set SOURCE_DATE_EPOCH to record a build time).`,
+layer digests and the same CR bytes (set SOURCE_DATE_EPOCH to record a build time). --report
+writes a compile report: the inputs read (input file, manifests, chart, values) with their
+digests, the CR's digest, the compiler version and the command.`,
   flags: [
     { name: "input", kind: "string", value: "<path>", help: "PackBuildInput YAML file" },
     { name: "output", kind: "string", value: "<dir>", help: "output directory (created if absent)" },
     { name: "plain-http", kind: "bool", help: "talk to the registry over plain HTTP (no TLS)" },
+    REPORT_FLAG,
   ],
   required: ["input", "output"],
   helpOnMissing: false,
@@ -37,6 +41,7 @@ layer digests and the same CR bytes (set SOURCE_DATE_EPOCH to record a build tim
       env: (n) => ctx.env(n),
       warn: (m) => ctx.stderr(`compiler packbuild: warning: ${m}\n`),
       progress: tty ? (m) => ctx.stderr(`compiler packbuild: ${m}\n`) : undefined,
+      report: reportRequest("packbuild", packbuildCommand.flags, flags, ctx),
       clock: sde !== undefined && sde.trim() !== "" ? clockFromSourceDateEpoch(sde) : undefined,
     });
     ctx.stderr(`compiler packbuild: ${summaryLine(result)}\n`);

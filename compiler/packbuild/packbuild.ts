@@ -7,15 +7,16 @@
  * source directory, the Helm engine's presence, and that the output path is not under a regular
  * file. Layers already pushed stay in the registry when a later step fails (as upstream).
  */
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import { loadInput } from "../../schemas/inputs/mod.ts";
 import type { PackBuildInput } from "../../schemas/inputs/mod.ts";
-import { writeTreeAtomically } from "../../shared/atomic_write.ts";
+import { type InputRef, type ReportRequest, writeTreeWithReport } from "../report/mod.ts";
 import { type Clock, rfc3339 } from "../../shared/clock.ts";
 import {
-  dockerCredential,
+  credentialFor,
   guessPlainHttp,
+  loadDockerConfig,
   parseRepositoryUrl,
   RegistryClient,
   type RegistryClientOptions,
@@ -46,6 +47,8 @@ export interface PackbuildOptions {
   progress?: ((message: string) => void) | undefined;
   /** Pins `spec.provenance.buildTimestamp` (SOURCE_DATE_EPOCH); none → no timestamp. */
   clock?: Clock | undefined;
+  /** `--report` / `$COMPILER_REPORT`: the compile report written with the CR. */
+  report?: ReportRequest | undefined;
   /** Extra registry client options (tests: retries, fetch, request hooks). */
   registry?: Partial<RegistryClientOptions>;
   fetch?: typeof fetch;
@@ -121,7 +124,9 @@ export async function runPackbuild(o: PackbuildOptions): Promise<PackbuildResult
 
   if (path === "prebuilt") {
     const params: PackCrParams = { input, path };
-    await _write(outDir, input.name, renderPackDelivery(buildPackDelivery(params), params));
+    await _write(o, outDir, input.name, renderPackDelivery(buildPackDelivery(params), params), [{
+      path: o.input,
+    }]);
     return { file, path, layers: [] };
   }
 
@@ -152,7 +157,8 @@ export async function runPackbuild(o: PackbuildOptions): Promise<PackbuildResult
   };
 
   const { registry, repository } = parseRepositoryUrl(input.registryUrl!);
-  const credential = await dockerCredential(registry, { env: o.env });
+  const dockerConfig = await loadDockerConfig({ env: o.env });
+  const credential = credentialFor(dockerConfig, registry);
   const client = new RegistryClient({
     registry,
     plainHttp: o.plainHttp || guessPlainHttp(registry),
@@ -172,7 +178,12 @@ export async function runPackbuild(o: PackbuildOptions): Promise<PackbuildResult
     ...(helm ? { helm } : {}),
     buildTimestamp: o.clock ? rfc3339(o.clock.now()) : undefined,
   };
-  await _write(outDir, input.name, renderPackDelivery(buildPackDelivery(params), params));
+  const reportInputs: InputRef[] = [
+    { path: o.input },
+    ...rendered.files.map((f) => ({ path: _shown(o.cwd, f) })),
+  ];
+  if (dockerConfig && credential) reportInputs.push({ path: dockerConfig.path, credential: true });
+  await _write(o, outDir, input.name, renderPackDelivery(buildPackDelivery(params), params), reportInputs);
   return {
     file,
     path,
@@ -221,7 +232,15 @@ async function _renderHelm(
   });
   const stream = joinHelmOutputs(result.docs);
   return {
-    rendered: { stream, inputs, detail: `chart ${result.chartName}` },
+    rendered: {
+      stream,
+      inputs,
+      detail: `chart ${result.chartName}`,
+      files: [
+        ...(hs.url.startsWith("file://") ? [_chartPath(hs.url, baseDir)] : []),
+        ...(hs.valuesFile ? [_abs(baseDir, hs.valuesFile)] : []),
+      ],
+    },
     helm: {
       chartURL: hs.url,
       chartVersion: hs.version,
@@ -231,8 +250,28 @@ async function _renderHelm(
   };
 }
 
-async function _write(outDir: string, name: string, text: string): Promise<void> {
-  await writeTreeAtomically(outDir, new Map([[`${name}.yaml`, text]]));
+function _chartPath(url: string, baseDir: string): string {
+  const p = decodeURIComponent(url.slice("file://".length));
+  return p.startsWith("/") ? p : `${baseDir}/${p}`;
+}
+
+/** A path as the compile report shows it: relative to the working directory when inside it. */
+function _shown(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs);
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? abs : rel;
+}
+
+async function _write(
+  o: PackbuildOptions,
+  outDir: string,
+  name: string,
+  text: string,
+  inputs: InputRef[],
+): Promise<void> {
+  await writeTreeWithReport(outDir, new Map([[`${name}.yaml`, text]]), o.report, {
+    inputs,
+    outputDir: o.output,
+  });
 }
 
 /** One line for stderr at the end. */

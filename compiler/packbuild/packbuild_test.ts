@@ -411,6 +411,23 @@ Deno.test("CLI: summary line on stderr, exit codes, SOURCE_DATE_EPOCH stamps the
       "1970-01-01T00:00:00Z",
     );
     err = "";
+    assertEquals(
+      await runCommand(packbuildCommand, [
+        "--input",
+        "pack.yaml",
+        "--output",
+        "out",
+        "--report",
+        "out/report.json",
+      ], ctx),
+      0,
+    );
+    const report = JSON.parse(await Deno.readTextFile(`${dir}/out/report.json`));
+    const text = JSON.stringify(report);
+    for (const s of ["pack.yaml", "manifests/app.yaml", "test-raw-pack.yaml", "packbuild"]) {
+      assertStringIncludes(text, s);
+    }
+    err = "";
     assertEquals(await runCommand(packbuildCommand, ["--input", "missing.yaml", "--output", "out"], ctx), 1);
     assertStringIncludes(err, 'compiler packbuild: read input file "missing.yaml"');
     err = "";

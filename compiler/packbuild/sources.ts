@@ -16,6 +16,8 @@ export interface RenderedSource {
   inputs: Record<string, string>;
   /** Files read (raw) or documents rendered; for the summary. */
   detail: string;
+  /** Absolute paths of the files read, for the compile report. */
+  files: string[];
 }
 
 function _notFound(err: unknown): boolean {
@@ -65,9 +67,30 @@ export async function renderRaw(dir: string, shownAs: string): Promise<RenderedS
   }
   return {
     stream,
+    files: names.map((n) => `${dir}/${n}`),
     inputs: { rawSource: `sha256:${sha256Hex(listing)}` },
     detail: `${names.length} file${names.length === 1 ? "" : "s"}`,
   };
+}
+
+/** Regular files under `dir`, recursively, sorted (what a kustomization may read; best effort). */
+function _treeFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(d)];
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.isDirectory) walk(`${d}/${e.name}`);
+      else if (e.isFile) out.push(`${d}/${e.name}`);
+    }
+  };
+  walk(dir);
+  return out;
 }
 
 /** Kustomize path (§6.8): `kustomize build` with default options, by the native engine. */
@@ -89,7 +112,12 @@ export function renderKustomize(dir: string, shownAs: string, warn: (m: string) 
       code: "SourceEmpty",
     });
   }
-  return { stream, inputs: { kustomizeSource: `sha256:${sha256Hex(stream)}` }, detail: "kustomize build" };
+  return {
+    stream,
+    inputs: { kustomizeSource: `sha256:${sha256Hex(stream)}` },
+    detail: "kustomize build",
+    files: _treeFiles(dir),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
