@@ -4,7 +4,7 @@
 // docker-registry and apache2-utils; a missing one fails with the package name, never skips.
 import { assert, assertEquals, assertStringIncludes } from "../shared/testing/asserts.ts";
 import { type AccessLine, type Registry, startRegistry } from "./registry/mod.ts";
-import { AUTH_HINT, readYamlFiles, RegistryClient } from "../shared/oci/mod.ts";
+import { AUTH_HINT, gzip, readYamlFiles, RegistryClient, tarFiles } from "../shared/oci/mod.ts";
 import { parseYamlStream } from "../shared/yaml_io.ts";
 import { apiVersionOf, KIND_NAMES } from "../schemas/mod.ts";
 
@@ -222,6 +222,65 @@ spec:
         assertStringIncludes(layers.workload!, "name: e2e-settings-");
         assertStringIncludes(layers.workload!, "namespace: kz-apps");
       });
+      await t.step("helm: a chart archive (file://) with a values file, CRDs and a hook", async () => {
+        const enc = new TextEncoder();
+        const chart: Record<string, string> = {
+          "Chart.yaml": "apiVersion: v2\nname: demo\nversion: 0.3.0\n",
+          "values.yaml": "replicas: 1\nimage: {repo: busybox, tag: '1.36'}\n",
+          "crds/gadgets.yaml":
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: gadgets.example.com\n",
+          "templates/sa.yaml":
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Release.Name }}\n",
+          "templates/deploy.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicas }}
+  template:
+    spec:
+      containers:
+        - name: main
+          image: "{{ .Values.image.repo }}:{{ .Values.image.tag }}"
+`,
+          "templates/hook.yaml":
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    helm.sh/hook: pre-install\n",
+          "templates/NOTES.txt": "demo installed",
+        };
+        await Deno.writeFile(
+          `${work}/demo-0.3.0.tgz`,
+          gzip(
+            tarFiles(
+              Object.entries(chart).map(([n, text]) => ({ name: `demo/${n}`, data: enc.encode(text) })),
+            ),
+          ),
+        );
+        await Deno.writeTextFile(`${work}/demo-values.yaml`, "replicas: 3\nimage: {tag: '1.37'}\n");
+        await Deno.writeTextFile(
+          `${work}/pack-helm.yaml`,
+          `name: demo-helm\nversion: v0.3.0-r1\nregistryUrl: ${reg.host}/ontai-dev/packs/demo\ntargetClusters: [ccs-dev]\ncategory: helm\nhelmSource:\n  url: file://demo-0.3.0.tgz\n  version: 0.3.0\n  valuesFile: demo-values.yaml\n  namespace: demo\n`,
+        );
+        const r = await compiler(["packbuild", "--input", "pack-helm.yaml", "--output", "out"], {
+          cwd: work,
+        });
+        assertEquals(r.code, 0, r.stderr);
+        const cr = await readCr(`${work}/out/demo-helm.yaml`);
+        assertEquals([cr.spec.chartName, cr.spec.chartVersion, cr.spec.valuesFile], [
+          "demo",
+          "0.3.0",
+          "demo-values.yaml",
+        ]);
+        assert(String(cr.spec.helmVersion).startsWith("v3."));
+        const layers = await verifyPushed(reg, cr, "ontai-dev/packs/demo");
+        assertEquals(kindsOf(layers.rbac!), ["ServiceAccount"]);
+        assertEquals(kindsOf(layers["cluster-scoped"]!), ["CustomResourceDefinition"]);
+        // Templates without metadata.namespace: nothing to inject (the release namespace is the runtime's).
+        assertEquals(kindsOf(layers.workload!), ["Deployment"]);
+        // Values are deep-merged like helm -f (D11): the chart's image.repo survives the override.
+        assertStringIncludes(layers.workload!, 'image: "busybox:1.37"');
+        assertStringIncludes(layers.workload!, "replicas: 3");
+      });
+
       await t.step(
         "shared/oci against the real registry: chunked PATCH upload, HEAD hit, verified pull",
         async () => {
