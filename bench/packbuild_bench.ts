@@ -11,9 +11,14 @@
  * the reason.
  */
 import { kustomizeBuild } from "../compiler/kustomize/mod.ts";
-import { checksumOf, layerText, parseManifests, splitThree } from "../compiler/packbuild/manifests.ts";
-import { layerBlobs } from "../compiler/packbuild/push.ts";
-import { runPackbuild } from "../compiler/packbuild/packbuild.ts";
+import {
+  checksumOf,
+  layerBlobs,
+  layerText,
+  parseManifests,
+  runPackbuild,
+  splitThree,
+} from "../compiler/packbuild/mod.ts";
 import { FakeRegistry } from "../shared/oci/testing/fake_registry.ts";
 import { ensureKubectl } from "../tools/oracles/kustomize/kubectl_oracle.ts";
 
