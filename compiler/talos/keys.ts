@@ -18,10 +18,10 @@ import {
   seq,
 } from "./der.ts";
 
-/** The part of shared/rand.ts RandomSource the key generators need. */
-export interface ByteSource {
-  bytes(n: number): Uint8Array;
-}
+import { type ByteSource, mod, modInv, modPow, randomBelow, randomPrime, type RsaSearch } from "./primes.ts";
+
+export type { ByteSource, RsaSearch };
+export { modInv, modPow } from "./primes.ts";
 
 export interface KeyPair {
   /** AlgorithmIdentifier for certificate signatures made with this key. */
@@ -44,70 +44,6 @@ export const OID = {
 
 async function sha256(data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", data as BufferSource));
-}
-
-function mod(a: bigint, m: bigint): bigint {
-  const r = a % m;
-  return r < 0n ? r + m : r;
-}
-
-/** b^e mod m by left-to-right sliding-window exponentiation (5-bit windows). */
-export function modPow(b: bigint, e: bigint, m: bigint): bigint {
-  if (m === 1n) return 0n;
-  b = mod(b, m);
-  if (e < 64n) {
-    let r = 1n;
-    while (e > 0n) {
-      if (e & 1n) r = (r * b) % m;
-      b = (b * b) % m;
-      e >>= 1n;
-    }
-    return r;
-  }
-  // Odd powers b^1, b^3, …, b^31.
-  const W = 5;
-  const b2 = (b * b) % m;
-  const odd: bigint[] = [b];
-  for (let i = 1; i < 1 << (W - 1); i++) odd.push((odd[i - 1]! * b2) % m);
-  const bits = e.toString(2);
-  let r = 1n;
-  let i = 0;
-  while (i < bits.length) {
-    if (bits[i] === "0") {
-      r = (r * r) % m;
-      i++;
-      continue;
-    }
-    // The longest window of at most W bits starting here that ends in a 1.
-    let j = Math.min(i + W, bits.length);
-    while (bits[j - 1] === "0") j--;
-    const v = parseInt(bits.slice(i, j), 2);
-    for (let k = i; k < j; k++) r = (r * r) % m;
-    r = (r * odd[(v - 1) >> 1]!) % m;
-    i = j;
-  }
-  return r;
-}
-
-export function modInv(a: bigint, m: bigint): bigint {
-  let [oldR, r] = [mod(a, m), m];
-  let [oldS, s] = [1n, 0n];
-  while (r !== 0n) {
-    const q = oldR / r;
-    [oldR, r] = [r, oldR - q * r];
-    [oldS, s] = [s, oldS - q * s];
-  }
-  if (oldR !== 1n) throw new Error("not invertible");
-  return mod(oldS, m);
-}
-
-/** A uniform integer in [1, max) from the byte source (rejection sampling). */
-function randomBelow(src: ByteSource, max: bigint): bigint {
-  const len = Math.ceil(max.toString(16).length / 2);
-  for (;;) {
-    const v = bytesToBigint(src.bytes(len));
-    if (v > 0n && v < max) return v;
-  }
 }
 
 // ---- P-256 ----
@@ -239,107 +175,30 @@ export async function generateEd25519(src: ByteSource): Promise<KeyPair> {
 }
 
 // ---- RSA ----
-/** Odd primes below `limit`. */
-function oddPrimesBelow(limit: number): number[] {
-  const composite = new Uint8Array(limit);
-  const out: number[] = [];
-  for (let n = 3; n < limit; n += 2) {
-    if (composite[n]) continue;
-    out.push(n);
-    for (let k = n * n; k < limit; k += 2 * n) composite[k] = 1;
-  }
-  return out;
-}
-
-/** The first 400 odd primes (3 … 2749): the trial divisors of the deterministic (seeded) search. */
-const SMALL_PRIMES: number[] = oddPrimesBelow(2750);
-let sievePrimes: number[] | undefined;
-/** Odd primes below 2^16: the sieve of the fast search. */
-const SIEVE_PRIMES = (): number[] => (sievePrimes ??= oddPrimesBelow(1 << 16));
-
-/**
- * Prime search. `deterministic` keeps the byte consumption and result of the original seeded
- * algorithm (trial division by the first 400 odd primes, 24 Miller-Rabin rounds), so `--seed`
- * output never changes. `fast` (fresh keys from a crypto source) sieves by every prime below 2^16
- * and runs the Miller-Rabin rounds FIPS 186-5 Table B.1 asks for (what Go's crypto/rsa does: 4 for
- * a 2048-bit prime).
- */
-export type RsaSearch = "deterministic" | "fast";
-
-function millerRabinRounds(bits: number): number {
-  return bits >= 3747 ? 3 : bits >= 1345 ? 4 : bits >= 476 ? 5 : 10;
-}
-
-/** Miller-Rabin with `rounds` random bases in [2, n-2]; n odd and above every trial divisor. */
-function millerRabin(n: bigint, src: ByteSource, rounds: number): boolean {
-  let d = n - 1n, s = 0;
-  while ((d & 1n) === 0n) {
-    d >>= 1n;
-    s++;
-  }
-  outer: for (let i = 0; i < rounds; i++) {
-    const a = 2n + randomBelow(src, n - 3n);
-    let x = modPow(a, d, n);
-    if (x === 1n || x === n - 1n) continue;
-    for (let r = 1; r < s; r++) {
-      x = (x * x) % n;
-      if (x === n - 1n) continue outer;
-    }
-    return false;
-  }
-  return true;
-}
-
-const WINDOW = 20000;
-
-function randomPrime(src: ByteSource, bits: number, search: RsaSearch): bigint {
-  const primes = search === "fast" ? SIEVE_PRIMES() : SMALL_PRIMES;
-  const rounds = search === "fast" ? millerRabinRounds(bits) : 24;
-  for (;;) {
-    const b = src.bytes(bits / 8);
-    b[0]! |= 0xc0; // top two bits set: the product has exactly 2*bits bits
-    b[b.length - 1]! |= 1;
-    const start = bytesToBigint(b);
-    // Sieve the window of odd candidates start + delta (delta even, < WINDOW) by the trial divisors:
-    // marked[delta / 2] when some divisor divides the candidate (and the candidate is not it).
-    const marked = new Uint8Array(WINDOW / 2);
-    for (const p of primes) {
-      const r = Number(start % BigInt(p));
-      let delta = (p - r) % p; // start + delta ≡ 0 (mod p)
-      if (delta % 2) delta += p; // the next even offset
-      for (; delta < WINDOW; delta += 2 * p) {
-        if (start + BigInt(delta) !== BigInt(p)) marked[delta / 2] = 1;
-      }
-    }
-    // Candidates with c ≡ 1 (mod 65537) are skipped: gcd(e, c-1) must be 1.
-    const r65537 = Number(start % 65537n);
-    for (let delta = 0; delta < WINDOW; delta += 2) {
-      if ((r65537 + delta) % 65537 === 1) continue;
-      if (marked[delta / 2]) continue;
-      const c = start + BigInt(delta);
-      if (millerRabin(c, src, rounds)) return c;
-    }
-  }
-}
+export type RsaKeyPair = KeyPair & { pkcs1: Uint8Array };
 
 /** RSA key (e = 65537) with primes found from the byte source. */
-export function generateRsa(
-  src: ByteSource,
-  bits = 4096,
-  search: RsaSearch = "deterministic",
-): KeyPair & { pkcs1: Uint8Array } {
-  const e = 65537n;
+export function generateRsa(src: ByteSource, bits = 4096, search: RsaSearch = "deterministic"): RsaKeyPair {
   for (;;) {
-    const p = randomPrime(src, bits / 2, search);
-    const q = randomPrime(src, bits / 2, search);
-    if (p === q) continue;
+    const p = randomPrime(src, bits / 2, search)!;
+    const q = randomPrime(src, bits / 2, search)!;
+    const key = rsaKeyFromPrimes(p, q, bits);
+    if (key) return key;
+  }
+}
+
+/** The key of primes p and q (e = 65537); undefined when they do not make one (p = q, gcd(e, φ) ≠ 1). */
+export function rsaKeyFromPrimes(p: bigint, q: bigint, bits: number): RsaKeyPair | undefined {
+  const e = 65537n;
+  {
+    if (p === q) return undefined;
     const n = p * q;
     const phi = (p - 1n) * (q - 1n);
     let d: bigint;
     try {
       d = modInv(e, phi);
     } catch {
-      continue;
+      return undefined;
     }
     const pkcs1 = seq(
       integer(0),

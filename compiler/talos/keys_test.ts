@@ -7,6 +7,7 @@ import { assert, assertEquals } from "../../shared/testing/asserts.ts";
 import { cryptoRandom, seededRandom } from "../../shared/rand.ts";
 import { integer, nullValue, octetString, oid, seq } from "./der.ts";
 import { generateP256, generateRsa, modPow, OID, P256_G, p256Mul, ptMulAffine } from "./keys.ts";
+import { generateRsaParallel } from "./rsa_parallel.ts";
 
 const hex = async (b: Uint8Array) =>
   Array.from(
@@ -92,4 +93,23 @@ Deno.test("p256: seeded keys and signatures verify with WebCrypto", async () => 
     raw.set(t, j * 32 + 32 - t.length);
   });
   assert(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, pub, raw, data));
+});
+
+async function assertRsaKeyWorks(key: Awaited<ReturnType<typeof generateRsaParallel>>, bits: number) {
+  const pkcs8 = seq(integer(0), seq(oid(OID.rsaEncryption), nullValue()), octetString(key.pkcs1));
+  const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+  const priv = await crypto.subtle.importKey("pkcs8", pkcs8 as BufferSource, alg, true, ["sign"]);
+  assertEquals((priv.algorithm as RsaHashedKeyAlgorithm).modulusLength, bits);
+  const pub = await crypto.subtle.importKey("spki", key.spki as BufferSource, alg, false, ["verify"]);
+  const data = new TextEncoder().encode("parallel");
+  assert(await crypto.subtle.verify(alg.name, pub, await key.sign(data) as BufferSource, data));
+}
+
+Deno.test("rsa: the parallel search (worker + this thread) makes a valid key", async () => {
+  await assertRsaKeyWorks(await generateRsaParallel(2048), 2048);
+});
+
+Deno.test("rsa: the parallel search falls back to this thread when the worker cannot start", async () => {
+  const missing = new URL("./no_such_prime_worker.ts", import.meta.url);
+  await assertRsaKeyWorks(await generateRsaParallel(1024, missing), 1024);
 });

@@ -8,6 +8,7 @@ import { cryptoRandom, type RandomSource } from "../../shared/rand.ts";
 import { assertSupported, gates, parseContract } from "./contract.ts";
 import { base64 } from "./der.ts";
 import { generateEd25519, generateP256, generateRsa, type RsaSearch } from "./keys.ts";
+import { generateRsaParallel } from "./rsa_parallel.ts";
 import type { CertAndKey, SecretsBundle } from "./secrets.ts";
 import { selfSignedCA } from "./x509.ts";
 
@@ -19,8 +20,9 @@ export interface GenerateSecretsOptions {
   /** RSA modulus size for the service-account key; Talos uses 4096 (tests may lower it). */
   serviceAccountKeyBits?: number;
   /**
-   * Prime search of the service-account RSA key (keys.ts): "deterministic" (default) keeps seeded
-   * output byte-identical forever; "fast" is for fresh keys from a crypto source (production).
+   * Service-account RSA key: "deterministic" (default) searches primes from `random`, so seeded
+   * output stays byte-identical; "fast" ignores `random` and makes a fresh key from crypto
+   * randomness with the parallel search of rsa_parallel.ts (production, no --seed).
    */
   rsaSearch?: RsaSearch;
 }
@@ -72,9 +74,12 @@ export async function generateSecretsBundle(opts: GenerateSecretsOptions = {}): 
     aggR = r.fork("aggregator-ca"),
     osR = r.fork("os-ca");
   const saR = r.fork("service-account");
-  const saKey = gates.rsaServiceAccountKey(contract)
-    ? generateRsa(saR, opts.serviceAccountKeyBits ?? 4096, opts.rsaSearch ?? "deterministic")
-    : generateP256(saR);
+  const saBits = opts.serviceAccountKeyBits ?? 4096;
+  const saKey = !gates.rsaServiceAccountKey(contract)
+    ? generateP256(saR)
+    : opts.rsaSearch === "fast"
+    ? await generateRsaParallel(saBits)
+    : generateRsa(saR, saBits);
 
   return {
     cluster: {
