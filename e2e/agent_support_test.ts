@@ -272,10 +272,13 @@ export async function writeTemp(dir: string, name: string, text: string): Promis
 // ---------------------------------------------------------------------------------------------
 // RBAC from `compiler enable` (the agents run with exactly what enable emits, plus the documented gaps).
 
-/** Runs `compiler enable` into `dir`; returns `dir`. */
+/**
+ * Runs `compiler enable` into `dir`; returns `dir`. `--unencrypted`: the suites read only RBAC files and
+ * give the agents their keys directly, so the signing key file is written in plaintext on purpose.
+ */
 export async function runCompilerEnable(dir: string, args: string[]): Promise<string> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-q", "-P=compiler", COMPILER_MAIN, "enable", "--output", dir, ...args],
+    args: ["run", "-q", "-P=compiler", COMPILER_MAIN, "enable", "--output", dir, "--unencrypted", ...args],
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",

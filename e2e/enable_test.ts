@@ -11,6 +11,13 @@ import { runEnable } from "../compiler/enable/enable.ts";
 import { generateSigningKey } from "../compiler/enable/signing_key.ts";
 import { apply, type Cluster, type KubeObject, parseManifests, startCluster } from "./cluster/mod.ts";
 import { referencePath } from "../shared/testing/reference.ts";
+import { decryptSopsFile, isSopsEncrypted, parseAgeIdentities, recipientOf } from "../compiler/sops/mod.ts";
+
+// The management signing key file is SOPS-encrypted for this age recipient and decrypted before it is
+// applied, as an operator does with `sops -d <file> | kubectl apply -f -`.
+const AGE_ID = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+const AGE_IDENTITIES = parseAgeIdentities(AGE_ID);
+const AGE_RECIPIENT = await recipientOf(AGE_IDENTITIES[0]!);
 
 const REF = referencePath("golden");
 const THIRD_PARTY = [
@@ -54,7 +61,11 @@ async function applyPhases(c: Cluster, root: string, log: (s: string) => void): 
   for (const dir of phaseDirs(root)) {
     const order = await applyOrderOf(root, dir);
     for (const f of [...order, "phase-meta.yaml"]) {
-      const objs = parseManifests(await Deno.readTextFile(`${root}/${dir}/${f}`));
+      let text = await Deno.readTextFile(`${root}/${dir}/${f}`);
+      if (isSopsEncrypted(text, "yaml")) text = (await decryptSopsFile(text, "yaml", AGE_IDENTITIES)).text;
+      const objs = parseManifests(text);
+      // `kubectl apply -f` fails on a file without objects: every listed file must hold one.
+      assert(objs.length > 0, `${dir}/${f} is in applyOrder but holds no object`);
       const now = objs.filter((o) => o.kind !== "ValidatingWebhookConfiguration");
       deferred.push(...objs.filter((o) => o.kind === "ValidatingWebhookConfiguration"));
       for (const o of now) {
@@ -530,7 +541,13 @@ Deno.test("e2e enable: every phase accepted by a real API server; RBAC per opera
       signingPrivateKey: "mgmt.key",
       outputPublicKey: "mgmt.pub",
       dsnsIp: "10.20.0.53",
+      ageRecipients: [AGE_RECIPIENT],
     }, work);
+    const keyFile = await Deno.readTextFile(`${work}/mgmt/04-conductor/conductor-signing-key.yaml`);
+    assert(
+      isSopsEncrypted(keyFile, "yaml") && !keyFile.includes("PRIVATE KEY"),
+      "signing key SOPS-encrypted",
+    );
 
     await t.step("third-party CRDs (cert-manager, kueue, cnpg) and the launch CRDs", async () => {
       let n = 0;

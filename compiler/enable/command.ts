@@ -18,7 +18,16 @@ Operators: guardian, platform, dispatcher, seam, conductor. --cluster-role tenan
 Conductor bundle (phases 00, 00a, (00b), 04, 05) and needs --cluster-name and
 --management-signing-public-key. Every file has the same bytes on every run except
 04-conductor/conductor-signing-key.yaml, which holds a fresh Ed25519 key unless
---signing-private-key is given. Nothing in <dir> changes unless the whole bundle was produced.`,
+--signing-private-key is given. Nothing in <dir> changes unless the whole bundle was produced.
+
+Key material: on management, 04-conductor/conductor-signing-key.yaml holds the private signing key.
+It is SOPS/age-encrypted (stringData) for the recipients of --age-recipient (repeatable),
+SOPS_AGE_RECIPIENTS or a .sops.yaml creation rule; without any, enable refuses (nothing is written)
+unless --unencrypted is given, which writes it in plaintext with a warning. Apply the encrypted file
+with 'sops -d <file> | kubectl apply -f -'. Re-running with the same --signing-private-key keeps an
+encrypted file byte-identical when its plaintext is unchanged, provided it can be decrypted
+(--age-identity, SOPS_AGE_KEY_FILE or SOPS_AGE_KEY); without an identity it is re-encrypted.
+The tenant file holds only the management public key and is never encrypted.`,
   flags: [
     { name: "output", kind: "string", value: "<dir>", help: "output directory" },
     {
@@ -69,6 +78,24 @@ Conductor bundle (phases 00, 00a, (00b), 04, 05) and needs --cluster-name and
       value: "<path>",
       help: "where to write the management public key PEM",
     },
+    {
+      name: "age-recipient",
+      kind: "list",
+      value: "<age1...>",
+      help: "age recipient to encrypt the signing key for (repeatable)",
+    },
+    {
+      name: "age-identity",
+      kind: "string",
+      value: "<path>",
+      help:
+        "age identity file to decrypt an existing signing key file, so an unchanged one keeps its bytes (else SOPS_AGE_KEY_FILE / SOPS_AGE_KEY)",
+    },
+    {
+      name: "unencrypted",
+      kind: "bool",
+      help: "write the signing private key in plaintext (prints a warning)",
+    },
   ],
   required: ["output"],
   helpOnMissing: true,
@@ -85,8 +112,18 @@ Conductor bundle (phases 00, 00a, (00b), 04, 05) and needs --cluster-name and
       managementSigningPublicKey: s("management-signing-public-key"),
       signingPrivateKey: s("signing-private-key"),
       outputPublicKey: s("output-public-key"),
+      ageRecipients: flags.lists.get("age-recipient") ?? [],
+      ageIdentity: s("age-identity"),
+      unencrypted: flags.bools.get("unencrypted") === true,
+      env: ctx.env,
+      warn: (m) => ctx.stderr(`compiler enable: warning: ${m}\n`),
     }, ctx.cwd);
-    ctx.stderr(`compiler enable: wrote ${result.files.length} files to ${s("output")}\n`);
+    const key = result.signingKey === "encrypted"
+      ? "signing key SOPS-encrypted"
+      : result.signingKey === "plaintext"
+      ? "signing key in PLAINTEXT"
+      : "public key only";
+    ctx.stderr(`compiler enable: wrote ${result.files.length} files to ${s("output")} (${key})\n`);
     if (result.publicKeyPath) {
       ctx.stdout(`management signing public key written to ${s("output-public-key")}\n`);
       ctx.stdout(
@@ -98,6 +135,6 @@ Conductor bundle (phases 00, 00a, (00b), 04, 05) and needs --cluster-name and
   },
 }, {
   inputFlags: ["management-signing-public-key"],
-  credentialFlags: ["signing-private-key"],
+  credentialFlags: ["signing-private-key", "age-identity"],
   extraOutputFlags: ["output-public-key"],
 });

@@ -5,6 +5,9 @@
  */
 import { basename, dirname, resolve } from "node:path";
 import { InputError, IoError } from "../../shared/errors.ts";
+import { clockFromSourceDateEpoch } from "../../shared/clock.ts";
+import { cryptoRandom } from "../../shared/rand.ts";
+import { KeyMaterial } from "../bootstrap/key_material.ts";
 import { writeTreeAtomically } from "../../shared/atomic_write.ts";
 import { toYamlStream } from "../../shared/yaml_io.ts";
 import { dns1123LabelProblem } from "./dns.ts";
@@ -41,6 +44,15 @@ export interface EnableRequest {
   managementSigningPublicKey?: string | undefined;
   signingPrivateKey?: string | undefined;
   outputPublicKey?: string | undefined;
+  /** `--age-recipient` (repeatable): SOPS/age recipients of the signing key file. */
+  ageRecipients?: readonly string[] | undefined;
+  /** `--age-identity`: decrypts an existing signing key file so an unchanged one keeps its bytes. */
+  ageIdentity?: string | undefined;
+  /** `--unencrypted`: write the management signing key in plaintext (warned). */
+  unencrypted?: boolean | undefined;
+  /** Environment (SOPS_AGE_RECIPIENTS, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, SOURCE_DATE_EPOCH); default none. */
+  env?: ((name: string) => string | undefined) | undefined;
+  warn?: ((message: string) => void) | undefined;
 }
 
 export interface EnableResult {
@@ -48,6 +60,8 @@ export interface EnableResult {
   files: string[];
   /** Absolute path of the public key file, when `--output-public-key` was given. */
   publicKeyPath?: string;
+  /** How the signing key file was written: SOPS-encrypted, plaintext (--unencrypted), or public only (tenant). */
+  signingKey: "encrypted" | "plaintext" | "public";
 }
 
 export interface EnableIo {
@@ -170,7 +184,10 @@ export async function signingKeyFile(
     file: {
       name: SIGNING_KEY_FILE,
       header: [
-        "The management Conductor's Ed25519 signing key (PKCS#8 private, SPKI public). KEY MATERIAL: keep it out of Git.",
+        "The management Conductor's Ed25519 signing key (PKCS#8 private, SPKI public). KEY MATERIAL.",
+        req.unencrypted
+          ? "Written in PLAINTEXT (--unencrypted): keep it out of Git."
+          : "SOPS/age-encrypted (stringData): apply with  sops -d conductor-signing-key.yaml | kubectl apply -f -",
         req.signingPrivateKey
           ? `Built from ${
             basename(req.signingPrivateKey)
@@ -241,14 +258,50 @@ export async function buildEnableBundle(
   return key.pair ? { options, files, pair: key.pair } : { options, files };
 }
 
-/** Builds and writes (`<output>/…` atomically, then the public key file when asked). */
+export const SIGNING_KEY_PATH = `04-conductor/${SIGNING_KEY_FILE}`;
+
+/**
+ * Builds and writes (`<output>/…` atomically, then the public key file when asked). The management
+ * signing key file holds a private key (DECISIONS "Compiler"): it is SOPS/age-encrypted for the
+ * recipients of `--age-recipient`, SOPS_AGE_RECIPIENTS or a .sops.yaml creation rule; with none and
+ * no `--unencrypted` the run is refused before anything is read or written. An existing encrypted
+ * file that decrypts (with `--age-identity`, SOPS_AGE_KEY_FILE or SOPS_AGE_KEY) to the same
+ * plaintext is kept byte for byte; without an identity it is re-encrypted.
+ */
 export async function runEnable(
   req: EnableRequest,
   cwd: string,
   io: EnableIo = _defaultIo,
 ): Promise<EnableResult> {
-  const bundle = await buildEnableBundle(req, io, cwd);
+  const options = resolveOptions(req);
   const outDir = resolve(cwd, req.output);
+  const env = req.env ?? (() => undefined);
+  let km: KeyMaterial | undefined;
+  if (options.role === "management") {
+    if (req.unencrypted) {
+      req.warn?.(
+        `--unencrypted: ${SIGNING_KEY_PATH} holds the Conductor's private signing key in PLAINTEXT; keep it out of Git`,
+      );
+    } else {
+      km = await KeyMaterial.create({
+        outDir,
+        cwd,
+        env,
+        recipientFlags: req.ageRecipients ?? [],
+        identityFlag: req.ageIdentity !== undefined ? resolve(cwd, req.ageIdentity) : undefined,
+        unencrypted: false,
+        clock: clockFromSourceDateEpoch(env("SOURCE_DATE_EPOCH")),
+        random: cryptoRandom(),
+      });
+      // Refused here, before any key is read or anything written.
+      km.preflight([SIGNING_KEY_PATH]);
+    }
+  }
+  const bundle = await buildEnableBundle(req, io, cwd);
+  if (km) {
+    const plain = bundle.files.get(SIGNING_KEY_PATH)!;
+    bundle.files.set(SIGNING_KEY_PATH, await km.render(SIGNING_KEY_PATH, plain, plain));
+  }
   try {
     await writeTreeAtomically(outDir, bundle.files);
   } catch (cause) {
@@ -260,7 +313,11 @@ export async function runEnable(
       },
     );
   }
-  const result: EnableResult = { outDir, files: [...bundle.files.keys()].sort() };
+  const result: EnableResult = {
+    outDir,
+    files: [...bundle.files.keys()].sort(),
+    signingKey: options.role === "tenant" ? "public" : km ? "encrypted" : "plaintext",
+  };
   if (req.outputPublicKey && bundle.pair) {
     const p = resolve(cwd, req.outputPublicKey);
     await writeTreeAtomically(dirname(p), new Map([[basename(p), bundle.pair.publicPem]]));

@@ -5,6 +5,11 @@ import { allCrds, apiVersionOf, GROUP_GUARDIAN, GROUP_SEAM } from "../../schemas
 import { runCompilerCli } from "../cli.ts";
 import { buildEnableBundle, type EnableRequest, runEnable } from "./enable.ts";
 import { firstPemBlock, generateSigningKey, keyAlgorithmOf } from "./signing_key.ts";
+import { decryptSopsFile, parseAgeIdentities, recipientOf } from "../sops/mod.ts";
+
+const AGE_ID = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+const AGE_IDENTITIES = parseAgeIdentities(AGE_ID);
+const AGE_RECIPIENT = await recipientOf(AGE_IDENTITIES[0]!);
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -579,6 +584,7 @@ Deno.test("EN-28/EN-29: --signing-private-key reuse is deterministic; --output-p
       "key.pem",
       "--output-public-key",
       "pub/mgmt.pem",
+      "--unencrypted",
     ], ctx);
     assertEquals(code, 0);
     const secretText = await Deno.readTextFile(`${dir}/o1/04-conductor/conductor-signing-key.yaml`);
@@ -597,7 +603,10 @@ Deno.test("EN-28/EN-29: --signing-private-key reuse is deterministic; --output-p
     assertStringIncludes(out.join(""), "--management-signing-public-key");
     // same key file → every byte identical
     assertEquals(
-      await runCompilerCli(["enable", "--output", "o2", "--signing-private-key", "key.pem"], ctx),
+      await runCompilerCli(
+        ["enable", "--output", "o2", "--signing-private-key", "key.pem", "--unencrypted"],
+        ctx,
+      ),
       0,
     );
     assertEquals(await Deno.readTextFile(`${dir}/o2/04-conductor/conductor-signing-key.yaml`), secretText);
@@ -725,8 +734,11 @@ Deno.test("pre-flight (§5.1, D-E1): bad role, tenant flag conflicts, bad keys �
         ],
         "no PEM block",
       ],
-      [["--signing-private-key", "notakey.pem"], "no PEM block"],
-      [["--signing-private-key", "rsa.pem"], "RSA"],
+      [["--signing-private-key", "notakey.pem", "--unencrypted"], "no PEM block"],
+      [["--signing-private-key", "rsa.pem", "--unencrypted"], "RSA"],
+      // the management signing key is key material: no recipient and no --unencrypted → refused
+      [[], "--unencrypted"],
+      [["--signing-private-key", "notakey.pem"], "--age-recipient"],
       [["--cluster-name", "Bad_Name"], "Bad_Name"],
       [
         ["--cluster-role", "tenant", "--management-signing-public-key", "x.pem"],
@@ -753,9 +765,9 @@ Deno.test("runEnable rewrites in place with identical bytes and leaves unknown f
   try {
     const pair = await generateSigningKey();
     await Deno.writeTextFile(`${dir}/k.pem`, pair.privatePem);
-    const r1 = await runEnable({ output: "out", signingPrivateKey: "k.pem" }, dir);
+    const r1 = await runEnable({ output: "out", signingPrivateKey: "k.pem", unencrypted: true }, dir);
     await Deno.writeTextFile(`${dir}/out/stale.txt`, "x");
-    const r2 = await runEnable({ output: "out", signingPrivateKey: "k.pem" }, dir);
+    const r2 = await runEnable({ output: "out", signingPrivateKey: "k.pem", unencrypted: true }, dir);
     assertEquals(r1.files, r2.files);
     assertEquals(await Deno.readTextFile(`${dir}/out/stale.txt`), "x");
   } finally {
@@ -801,4 +813,90 @@ Deno.test("tenant bundle without a cluster name or with an invalid public key ty
     Error,
     "ECDSA",
   );
+});
+
+Deno.test("signing key: SOPS-encrypted for --age-recipient; unchanged with an identity; --unencrypted warns", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const pair = await generateSigningKey();
+    await Deno.writeTextFile(`${dir}/key.pem`, pair.privatePem);
+    await Deno.writeTextFile(`${dir}/keys.txt`, AGE_ID + "\n");
+    const err: string[] = [];
+    const env: Record<string, string> = {};
+    const ctx = {
+      env: (n: string) => env[n],
+      stdout: () => {},
+      stderr: (s: string) => err.push(s),
+      cwd: dir,
+    };
+    const enable = (out: string, ...extra: string[]) =>
+      runCompilerCli(["enable", "--output", out, "--signing-private-key", "key.pem", ...extra], ctx);
+    const file = (out: string) =>
+      Deno.readTextFileSync(`${dir}/${out}/04-conductor/conductor-signing-key.yaml`);
+
+    assertEquals(await enable("o", "--age-recipient", AGE_RECIPIENT), 0);
+    assertStringIncludes(err.join(""), "signing key SOPS-encrypted");
+    const first = file("o");
+    assertStringIncludes(first, "ENC[AES256_GCM,");
+    assert(!first.includes("PRIVATE KEY"), "no plaintext private key");
+    assertStringIncludes(first, AGE_RECIPIENT);
+    const dec = await decryptSopsFile(first, "yaml", AGE_IDENTITIES);
+    const secret = dec.data as Any;
+    assertEquals(secret.kind, "Secret");
+    assertEquals(secret.metadata.name, "conductor-signing-key");
+    assertEquals(secret.stringData["private.pem"], pair.privatePem);
+    assertEquals(secret.stringData["public.pem"], pair.publicPem);
+
+    // same key, identity given → the encrypted file keeps every byte
+    assertEquals(await enable("o", "--age-recipient", AGE_RECIPIENT, "--age-identity", "keys.txt"), 0);
+    assertEquals(file("o"), first);
+    // identity from the environment, recipient from SOPS_AGE_RECIPIENTS
+    env.SOPS_AGE_KEY = AGE_ID;
+    env.SOPS_AGE_RECIPIENTS = AGE_RECIPIENT;
+    assertEquals(await enable("o"), 0);
+    assertEquals(file("o"), first);
+    delete env.SOPS_AGE_KEY;
+    // without an identity the file cannot be compared: re-encrypted, same plaintext
+    assertEquals(await enable("o"), 0);
+    const third = file("o");
+    assert(third !== first);
+    assertEquals((await decryptSopsFile(third, "yaml", AGE_IDENTITIES)).data, dec.data);
+    delete env.SOPS_AGE_RECIPIENTS;
+
+    // no recipient, no --unencrypted: refused, nothing written (not even the public key)
+    err.length = 0;
+    assertEquals(await enable("o2", "--output-public-key", "pub.pem"), 1);
+    assertStringIncludes(err.join(""), "--age-recipient");
+    assertStringIncludes(err.join(""), "--unencrypted");
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["key.pem", "keys.txt", "o"]);
+
+    // --unencrypted: plaintext, with a warning
+    err.length = 0;
+    assertEquals(await enable("o3", "--unencrypted"), 0);
+    assertStringIncludes(err.join(""), "warning: --unencrypted");
+    assertStringIncludes(err.join(""), "PLAINTEXT");
+    assertEquals(docs(file("o3"))[0].stringData["private.pem"], pair.privatePem);
+
+    // tenant: the file holds only the public key, never encrypted, no recipient needed
+    await Deno.writeTextFile(`${dir}/pub.pem`, pair.publicPem);
+    err.length = 0;
+    assertEquals(
+      await runCompilerCli([
+        "enable",
+        "--output",
+        "t",
+        "--cluster-role",
+        "tenant",
+        "--cluster-name",
+        "t1",
+        "--management-signing-public-key",
+        "pub.pem",
+      ], ctx),
+      0,
+      err.join(""),
+    );
+    assertEquals(docs(file("t"))[0].stringData["public.pem"], pair.publicPem);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
