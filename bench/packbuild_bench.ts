@@ -22,7 +22,8 @@ import {
 import { FakeRegistry } from "../shared/oci/testing/fake_registry.ts";
 import { ensureKubectl } from "../tools/oracles/kustomize/kubectl_oracle.ts";
 
-const FILES = 50;
+/** 50 files × 100 objects; BENCH_FILES scales it down for a quick look. */
+const FILES = Number(Deno.env.get("BENCH_FILES") ?? "50");
 const PER_FILE = 100;
 
 /** One of several kinds, ~400 bytes each (with the annotation), so the split has work in every bucket. */
@@ -84,6 +85,7 @@ function print(line: string): void {
 
 const tree = await makeTree();
 const registry = new FakeRegistry();
+registry.unref();
 let run = 0;
 
 async function ourPackbuild(): Promise<void> {

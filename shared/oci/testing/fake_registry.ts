@@ -115,6 +115,11 @@ export class FakeRegistry {
     await this.#server.shutdown();
   }
 
+  /** Lets the process exit while the server still listens (benchmarks). */
+  unref(): void {
+    this.#server.unref();
+  }
+
   /** Requests matching method and a path regexp. */
   count(method: string, path: RegExp = /./): number {
     return this.requests.filter((r) => r.method === method && path.test(r.path)).length;
