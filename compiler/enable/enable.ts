@@ -201,6 +201,12 @@ export async function signingKeyFile(
 }
 
 export function phaseMeta(p: Phase): string {
+  for (const f of p.files) {
+    // `kubectl apply -f` fails on a file without objects: never list one (or emit it at all).
+    if (f.raw === undefined && f.docs.length === 0) {
+      throw new Error(`internal: ${p.dir}/${f.name} holds no object`);
+    }
+  }
   const applyOrder = p.files.filter((f) => !f.patch).map((f) => f.name);
   const patches = p.files.filter((f) => f.patch).map((f) => f.name);
   const data: Record<string, string> = {

@@ -65,7 +65,6 @@ const MGMT_FILES: Record<string, string[]> = {
     "platform-wrapper-metrics-services.yaml",
   ],
   "04-conductor": [
-    "conductor-crds.yaml",
     "conductor-rbac.yaml",
     "conductor-rbacprofile.yaml",
     "conductor-signing-key.yaml",
@@ -329,7 +328,7 @@ Deno.test("EN-15/D-E5: CRD files hold the guardian and seam groups, each CRD onc
   const files = await bundle();
   const g = docs(get(files, "01-guardian-bootstrap/guardian-crds.yaml"));
   const s = docs(get(files, "03-platform-wrapper/platform-wrapper-crds.yaml"));
-  assertEquals(docs(get(files, "04-conductor/conductor-crds.yaml")), []);
+  assert(!files.has("04-conductor/conductor-crds.yaml"), "no comment-only CRD file");
   assert(g.every((c) => c.spec.group === GROUP_GUARDIAN) && g.length > 0);
   assert(s.every((c) => c.spec.group === GROUP_SEAM) && s.length > 0);
   const names = [...g, ...s].map((c) => c.metadata.name);
@@ -898,5 +897,31 @@ Deno.test("signing key: SOPS-encrypted for --age-recipient; unchanged with an id
     assertEquals(docs(file("t"))[0].stringData["public.pem"], pair.publicPem);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("every file of every applyOrder holds at least one object (kubectl apply -f refuses empty files)", async () => {
+  const pub = (await generateSigningKey()).publicPem;
+  const variants: Partial<EnableRequest>[] = [
+    {},
+    { clusterName: "m1", capi: true, dsnsIp: "10.0.0.53" },
+    { clusterRole: "tenant", clusterName: "t1", managementSigningPublicKey: "m.pem" },
+    { clusterRole: "tenant", clusterName: "t1", managementSigningPublicKey: "m.pem", capi: true },
+  ];
+  for (const v of variants) {
+    const files = await bundle(v, { "m.pem": pub });
+    const metas = [...files.keys()].filter((k) => k.endsWith("/phase-meta.yaml"));
+    assert(metas.length >= 4);
+    for (const mp of metas) {
+      const dir = mp.slice(0, -"/phase-meta.yaml".length);
+      const m = docs(get(files, mp))[0];
+      for (const f of m.data.applyOrder.split(",")) {
+        const objs = docs(get(files, `${dir}/${f}`));
+        assert(
+          objs.length > 0 && objs.every((o) => typeof o.kind === "string"),
+          `${dir}/${f} (${JSON.stringify(v)})`,
+        );
+      }
+    }
   }
 });

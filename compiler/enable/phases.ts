@@ -462,17 +462,10 @@ function _phase4(o: EnableOptions, signingKey: PhaseFile): Phase {
   const c = OPERATORS.conductor;
   const tenant = o.role === "tenant";
   const extras = tenant ? tenantConductorExtras(o.clusterName) : undefined;
+  // No conductor-crds.yaml (compiler.md §5.3 listed a comment-only file): `kubectl apply -f` refuses a
+  // file without objects, so every file in applyOrder holds at least one. The RunnerConfig CRD ships in
+  // 00-infrastructure-dependencies/seam-core-crds.yaml (tenant) or 03-platform-wrapper/platform-wrapper-crds.yaml.
   const files: PhaseFile[] = [
-    {
-      name: "conductor-crds.yaml",
-      header: [
-        "Intentionally empty: kept for the phase layout. The RunnerConfig CRD ships in",
-        tenant
-          ? "00-infrastructure-dependencies/seam-core-crds.yaml."
-          : "03-platform-wrapper/platform-wrapper-crds.yaml.",
-      ],
-      docs: [],
-    },
     {
       name: "conductor-rbac.yaml",
       header: tenant
