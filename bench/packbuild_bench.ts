@@ -56,8 +56,10 @@ function _object(i: number): string {
 }
 
 async function makeTree(): Promise<{ dir: string; bytes: number; objects: number }> {
-  const dir = await Deno.makeTempDir({ prefix: "packbuild-bench-" });
-  await Deno.mkdir(`${dir}/kz`);
+  // One fixed directory, emptied first: `deno bench` gives the module no reliable teardown.
+  const dir = `${Deno.env.get("TMPDIR") ?? "/tmp"}/seam-packbuild-bench`;
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  await Deno.mkdir(`${dir}/kz`, { recursive: true });
   let bytes = 0;
   const resources: string[] = [];
   for (let f = 0; f < FILES; f++) {
