@@ -111,6 +111,22 @@ export function parseManifests(stream: string, source: string): Manifest[] {
   return out;
 }
 
+/**
+ * Objects declared more than once (same kind, namespace and name; nameless documents ignored), as
+ * `Kind namespace/name` in first-seen order. Applying such a layer keeps only the last one.
+ */
+export function duplicateObjects(manifests: readonly Manifest[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const m of manifests) {
+    if (m.name === "") continue;
+    const id = `${m.kind} ${m.namespace ? `${m.namespace}/` : ""}${m.name}`;
+    if (seen.has(id)) dup.add(id);
+    else seen.add(id);
+  }
+  return [...dup];
+}
+
 /** The text of the synthetic Namespace the split injects (exactly upstream's bytes). */
 export function namespaceText(name: string): string {
   return `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;

@@ -3,6 +3,7 @@ import { assert, assertEquals, assertStringIncludes } from "../../shared/testing
 import { InputError } from "../../shared/errors.ts";
 import {
   checksumOf,
+  duplicateObjects,
   layerText,
   type Manifest,
   namespaceText,
@@ -170,4 +171,19 @@ Deno.test("layer text and checksum", () => {
     checksumOf({ rbac: "", clusterScoped: "", workload: "" }),
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
   );
+});
+
+Deno.test("duplicate objects are named once each; nameless documents are not compared", () => {
+  const ms = parseManifests(
+    stream(
+      doc("ConfigMap", "a", "x"),
+      doc("ConfigMap", "a", "x"),
+      doc("ConfigMap", "a", "y"),
+      doc("ConfigMap", "a", "x"),
+      "kind: Foo\n",
+      "kind: Foo\n",
+    ),
+    "t",
+  );
+  assertEquals(duplicateObjects(ms), ["ConfigMap x/a"]);
 });

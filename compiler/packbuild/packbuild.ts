@@ -22,7 +22,15 @@ import {
   type RegistryClientOptions,
 } from "../../shared/oci/mod.ts";
 import { sha256Hex } from "../../shared/digest.ts";
-import { checksumOf, layerText, parseManifests, splitThree, withHelmNamespace } from "./manifests.ts";
+import { SEAM_VERSION } from "../../shared/version.ts";
+import {
+  checksumOf,
+  duplicateObjects,
+  layerText,
+  parseManifests,
+  splitThree,
+  withHelmNamespace,
+} from "./manifests.ts";
 import { buildPackDelivery, type PackCrParams, type PackPath, renderPackDelivery } from "./pack_cr.ts";
 import { type PushedLayer, pushLayers } from "./push.ts";
 import {
@@ -148,7 +156,17 @@ export async function runPackbuild(o: PackbuildOptions): Promise<PackbuildResult
   Object.assign(inputs, rendered.inputs);
   o.progress?.(`rendered ${path} source (${rendered.detail})`);
 
-  let buckets = splitThree(parseManifests(rendered.stream, `${path} source`));
+  const manifests = parseManifests(rendered.stream, `${path} source`);
+  if (manifests.length === 0) o.warn(`the ${path} source holds no Kubernetes objects; the layers are empty`);
+  const dups = duplicateObjects(manifests);
+  if (dups.length > 0) {
+    o.warn(
+      `objects declared more than once (the last one wins when applied): ${dups.slice(0, 5).join(", ")}${
+        dups.length > 5 ? `, and ${dups.length - 5} more` : ""
+      }`,
+    );
+  }
+  let buckets = splitThree(manifests);
   if (path === "helm") buckets = withHelmNamespace(buckets);
   const texts = {
     rbac: layerText(buckets.rbac),
@@ -163,7 +181,7 @@ export async function runPackbuild(o: PackbuildOptions): Promise<PackbuildResult
     registry,
     plainHttp: o.plainHttp || guessPlainHttp(registry),
     credential,
-    userAgent: "seam-compiler-packbuild",
+    userAgent: `seam-compiler/${SEAM_VERSION} packbuild`,
     ...(o.fetch ? { fetch: o.fetch } : {}),
     ...o.registry,
   });

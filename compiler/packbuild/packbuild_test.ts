@@ -164,8 +164,19 @@ Deno.test("D-P5: raw files without separators do not fuse; comment-only files ar
       "manifests/ignored.json": "{}",
       "manifests/sub/d.yaml": "kind: Secret\n",
     });
-    const r = await runPackbuild(opts(dir));
+    const o = opts(dir);
+    const r = await runPackbuild(o);
     assertEquals(r.objects, { rbac: 0, clusterScoped: 0, workload: 2 });
+    assertEquals(o.warnings, []);
+    await Deno.writeTextFile(
+      `${dir}/manifests/b.yaml`,
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    );
+    const again = opts(dir);
+    await runPackbuild(again);
+    assertEquals(again.warnings, [
+      "objects declared more than once (the last one wins when applied): ConfigMap a",
+    ]);
   });
 });
 
@@ -406,7 +417,9 @@ Deno.test("CLI: summary line on stderr, exit codes, SOURCE_DATE_EPOCH stamps the
     );
     assertStringIncludes(err, "compiler packbuild: wrote out/test-raw-pack.yaml (raw: 3 objects");
     // Progress lines appear only on a TTY; the summary is always the one last line.
-    assert(err.trimEnd().split("\n").every((l) => l.startsWith("compiler packbuild: ") && !l.includes("warning")));
+    assert(
+      err.trimEnd().split("\n").every((l) => l.startsWith("compiler packbuild: ") && !l.includes("warning")),
+    );
     assertEquals(
       crOf(await Deno.readTextFile(`${dir}/out/test-raw-pack.yaml`)).spec.provenance.buildTimestamp,
       "1970-01-01T00:00:00Z",
