@@ -5,7 +5,7 @@
  * Target: < 1 s wall time.
  *
  *   deno run -A bench/bootstrap_bench.ts     # CLI subprocess wall time + peak RSS, in-process split
- *   deno bench -A bench/bootstrap_bench.ts   # the in-process cases as Deno.bench groups
+ *   deno bench -A bench/bootstrap_bench.ts   # the same cases as Deno.bench groups (no RSS column)
  *
  * The CLI rows run `deno run -P=compiler compiler/main.ts bootstrap …` as a subprocess (what a user
  * runs) and read its peak RSS from `/usr/bin/time -f %M` when present, else by polling VmHWM in
@@ -56,7 +56,6 @@ function clusterInput(): string {
 }
 
 const dir = await Deno.makeTempDir({ prefix: "bootstrap-bench-" });
-globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
 const input = `${dir}/cluster.yaml`;
 await Deno.writeTextFile(input, clusterInput());
 const env = (n: string) => (n === "HOME" ? dir : n === "SOPS_AGE_KEY_FILE" ? KEY_FILE : undefined);
@@ -178,6 +177,7 @@ if (import.meta.main) {
   console.log(`  in process (runBootstrap, no start-up):`);
   console.log(`    fresh PKI            ${fmt(inFresh)}  ${verdict(median(inFresh))} the target`);
   console.log(`    --secrets reuse      ${fmt(inReuse)}  ${verdict(median(inReuse))} the target`);
+  await Deno.remove(dir, { recursive: true });
   console.log(
     "  no oracle comparison: talosctl (gen config) is not available here; tools/oracles/talos validates configs, it does not generate them",
   );
@@ -187,7 +187,9 @@ if (import.meta.main) {
     group: "bootstrap",
     n: 3,
     warmup: 1,
-    fn: () => inProcess(),
+    async fn() {
+      await inProcess();
+    },
   });
   Deno.bench({
     name: "bootstrap 3+10 nodes, --secrets reuse, SOPS (in process)",
@@ -195,6 +197,27 @@ if (import.meta.main) {
     baseline: true,
     n: 5,
     warmup: 1,
-    fn: () => inProcess(BUNDLE),
+    async fn() {
+      await inProcess(BUNDLE);
+    },
+  });
+  Deno.bench({
+    name: "compiler bootstrap CLI subprocess, fresh PKI",
+    group: "cli",
+    n: 3,
+    warmup: 1,
+    async fn() {
+      await cli(bootstrapArgs());
+    },
+  });
+  Deno.bench({
+    name: "compiler bootstrap CLI subprocess, --secrets reuse",
+    group: "cli",
+    baseline: true,
+    n: 3,
+    warmup: 1,
+    async fn() {
+      await cli(bootstrapArgs(["--secrets", BUNDLE, "--age-identity", KEY_FILE]));
+    },
   });
 }
