@@ -27,7 +27,13 @@ unless --unencrypted is given, which writes it in plaintext with a warning. Appl
 with 'sops -d <file> | kubectl apply -f -'. Re-running with the same --signing-private-key keeps an
 encrypted file byte-identical when its plaintext is unchanged, provided it can be decrypted
 (--age-identity, SOPS_AGE_KEY_FILE or SOPS_AGE_KEY); without an identity it is re-encrypted.
-The tenant file holds only the management public key and is never encrypted.`,
+The tenant file holds only the management public key and is never encrypted.
+
+Tenant bundles also hold management-side/ (conductor-remote-rbac.yaml and its phase-meta), to be
+applied on the MANAGEMENT cluster, not on the tenant: the tenant Conductor's identity there
+(ServiceAccount seam-tenant-<name>/conductor-<name>) with Roles in seam-system and seam-tenant-<name>.
+Mint the tenant's ont-system/conductor-mgmt-kubeconfig Secret (key value) from that ServiceAccount
+with a TokenRequest ('kubectl create token'); the file's header has the commands.`,
   flags: [
     { name: "output", kind: "string", value: "<dir>", help: "output directory" },
     {

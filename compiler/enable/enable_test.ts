@@ -551,6 +551,11 @@ Deno.test("D10: within every phase each namespaced object's Namespace precedes i
     const created = new Set(["kube-system", "default"]);
     const dirs = [...new Set([...files.keys()].map((k) => k.split("/")[0]!))];
     for (const dir of dirs) {
+      // management-side/ goes to the management cluster, where seam-system and seam-tenant-{c} exist.
+      if (dir === "management-side") {
+        created.clear();
+        for (const n of ["kube-system", "default", "seam-system", "seam-tenant-t1"]) created.add(n);
+      }
       const m = metaOf(files, dir).data;
       for (const f of m.applyOrder.split(",")) {
         for (const o of docs(get(files, `${dir}/${f}`))) {
@@ -627,6 +632,7 @@ Deno.test("EN-30/EN-31/C-D6: tenant bundle: public key only, conductor-only phas
     "00a-namespaces",
     "04-conductor",
     "05-post-bootstrap",
+    "management-side",
   ]);
   assertEquals(
     metaOf(files, "00-infrastructure-dependencies").data.applyOrder,
@@ -664,7 +670,10 @@ Deno.test("EN-30/EN-31/C-D6: tenant bundle: public key only, conductor-only phas
   ]);
   assert(!files.has("05-post-bootstrap/dispatcher-runner.yaml"));
   assert(
-    ![...files].filter(([k]) => !k.endsWith("crds.yaml")).map(([, v]) => v).join("").includes("seam-tenant-"),
+    ![...files].filter(([k]) => !k.endsWith("crds.yaml") && !k.startsWith("management-side/")).map(([, v]) =>
+      v
+    )
+      .join("").includes("seam-tenant-"),
   );
   const vwc = docs(get(files, "04-conductor/conductor-webhook.yaml"))[0];
   assertEquals(vwc.webhooks.map((w: Any) => w.name), [
@@ -924,4 +933,81 @@ Deno.test("every file of every applyOrder holds at least one object (kubectl app
       }
     }
   }
+});
+
+function allows(rules: Any[], group: string, resource: string, verb: string): boolean {
+  return rules.some((r) =>
+    (r.apiGroups.includes(group) || r.apiGroups.includes("*")) &&
+    (r.resources.includes(resource) || r.resources.includes("*")) &&
+    (r.verbs.includes(verb) || r.verbs.includes("*"))
+  );
+}
+
+Deno.test("tenant ClusterRole: delete (pack teardown) and escalate/bind on roles (sweep), no RBAC create", async () => {
+  const pub = (await generateSigningKey()).publicPem;
+  const files = await bundle({
+    clusterRole: "tenant",
+    clusterName: "t1",
+    managementSigningPublicKey: "m.pem",
+  }, {
+    "m.pem": pub,
+  });
+  const text = get(files, "04-conductor/conductor-rbac.yaml");
+  const cr = docs(text).find((o) => o.kind === "ClusterRole");
+  const rbac = "rbac.authorization.k8s.io";
+  assert(allows(cr.rules, "apps", "deployments", "delete"));
+  assert(allows(cr.rules, "seam.ontai.dev", "packreceipts", "delete"));
+  for (const r of ["roles", "clusterroles"]) {
+    assert(allows(cr.rules, rbac, r, "escalate"), r);
+    assert(allows(cr.rules, rbac, r, "bind"), r);
+  }
+  for (const r of ["roles", "rolebindings", "clusterroles", "clusterrolebindings"]) {
+    assert(!allows(cr.rules, rbac, r, "create"), r);
+  }
+  assert(!allows(cr.rules, "", "secrets", "list"));
+  // management ClusterRole-less bundle unchanged: no static conductor ClusterRole on management
+  const m = await bundle({ clusterName: "m1" }, {});
+  assert(!docs(get(m, "04-conductor/conductor-rbac.yaml")).some((o) => o.kind === "ClusterRole"));
+  assert(![...m.keys()].some((k) => k.startsWith("management-side/")));
+});
+
+Deno.test("tenant bundle: management-side/ holds the agent's identity and Roles on the management cluster", async () => {
+  const pub = (await generateSigningKey()).publicPem;
+  const files = await bundle({
+    clusterRole: "tenant",
+    clusterName: "t1",
+    managementSigningPublicKey: "m.pem",
+  }, {
+    "m.pem": pub,
+  });
+  const meta = metaOf(files, "management-side");
+  assertEquals(meta.data.applyOrder, "conductor-remote-rbac.yaml");
+  assertStringIncludes(meta.data.readinessGate, "MANAGEMENT CLUSTER");
+  assertEquals(meta.metadata.name, "seam-phase-management-side-t1-meta");
+  const text = get(files, "management-side/conductor-remote-rbac.yaml");
+  assertStringIncludes(text, "APPLY ON THE MANAGEMENT CLUSTER");
+  assertStringIncludes(text, "create token conductor-t1");
+  assertStringIncludes(text, "conductor-mgmt-kubeconfig --from-file=value=");
+  const objs = docs(text);
+  assertEquals(objs.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`), [
+    "ServiceAccount seam-tenant-t1/conductor-t1",
+    "Role seam-system/conductor-t1",
+    "RoleBinding seam-system/conductor-t1",
+    "Role seam-tenant-t1/conductor-t1",
+    "RoleBinding seam-tenant-t1/conductor-t1",
+  ]);
+  for (const b of objs.filter((o) => o.kind === "RoleBinding")) {
+    assertEquals(b.subjects, [{ kind: "ServiceAccount", name: "conductor-t1", namespace: "seam-tenant-t1" }]);
+    assertEquals(b.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "conductor-t1" });
+  }
+  const sys = objs[1].rules, tns = objs[3].rules;
+  const g = "guardian.ontai.dev", s = "seam.ontai.dev";
+  assert(allows(sys, g, "permissionsnapshots", "get") && allows(sys, g, "permissionsnapshots", "list"));
+  assert(allows(sys, g, "permissionsnapshots/status", "patch"));
+  assert(!allows(sys, g, "permissionsnapshots", "patch"));
+  assert(allows(tns, "", "secrets", "get") && allows(tns, "", "secrets", "list"));
+  assert(!allows(tns, "", "secrets", "create"));
+  assert(allows(tns, s, "packinstalleds", "get") && allows(tns, s, "packinstalleds/status", "patch"));
+  assert(allows(tns, s, "packdeliveries", "get"));
+  for (const v of ["get", "create", "patch", "delete"]) assert(allows(tns, s, "driftsignals", v), v);
 });

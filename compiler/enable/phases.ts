@@ -30,6 +30,7 @@ import {
   type Obj,
   rbacProfile,
   seamMembership,
+  TENANT,
 } from "./builders.ts";
 import { caChain, servingCertificate } from "./certs.ts";
 import {
@@ -49,7 +50,15 @@ import {
   SEAM_SYSTEM,
   tenantNamespace,
 } from "./operators.ts";
-import { conductorRbac, guardianRbac, phase3Rbac, platformExecutorRbac, runnerRbac } from "./rbac.ts";
+import {
+  conductorRbac,
+  guardianRbac,
+  phase3Rbac,
+  platformExecutorRbac,
+  runnerRbac,
+  tenantRemoteName,
+  tenantRemoteRbac,
+} from "./rbac.ts";
 import { CAPI_ASSETS, CAPI_FILES } from "./capi_assets.ts";
 import { tenantConductorExtras } from "./tenant.ts";
 import type { Phase, PhaseFile } from "./phase_types.ts";
@@ -640,11 +649,53 @@ function _phase5(o: EnableOptions): Phase {
   };
 }
 
+export const MANAGEMENT_SIDE_DIR = "management-side";
+
+/**
+ * Tenant bundle only: what the MANAGEMENT cluster needs for this tenant's agent (conductor.md §2.10,
+ * §4): the agent's identity there (ServiceAccount seam-tenant-{c}/conductor-{c}) and its Roles in
+ * seam-system and seam-tenant-{c}. The operator applies it on the management cluster and mints the
+ * tenant's `conductor-mgmt-kubeconfig` Secret from that ServiceAccount (TokenRequest).
+ */
+function _managementSide(o: EnableOptions): Phase {
+  const ns = tenantNamespace(o.clusterName);
+  const sa = tenantRemoteName(o.clusterName);
+  const mgmtSecret = TENANT.mgmtKubeconfigSecret;
+  return {
+    dir: MANAGEMENT_SIDE_DIR,
+    phase: `management-side-${o.clusterName}`,
+    order: "management",
+    gate:
+      `APPLY ON THE MANAGEMENT CLUSTER, not on the tenant (${SEAM_SYSTEM} and ${ns} must exist there). Then mint the tenant's ${ONT_SYSTEM}/${mgmtSecret} Secret (key value) from ServiceAccount ${ns}/${sa} with a TokenRequest; see conductor-remote-rbac.yaml.`,
+    files: [{
+      name: "conductor-remote-rbac.yaml",
+      header: [
+        `APPLY ON THE MANAGEMENT CLUSTER. The identity tenant ${o.clusterName}'s Conductor uses there`,
+        `(MGMT_KUBECONFIG_PATH): ServiceAccount ${ns}/${sa}, a Role + RoleBinding in ${SEAM_SYSTEM}`,
+        `(PermissionSnapshots: get/list, status patch) and in ${ns} (Secrets get/list, PackInstalled get +`,
+        "status patch, PackDelivery get, DriftSignal get/create/patch/delete).",
+        "",
+        "Mint the tenant's kubeconfig Secret from it (TokenRequest; --duration is capped by the API server):",
+        `  TOKEN=$(kubectl --context <management> -n ${ns} create token ${sa} --duration=8760h)`,
+        `  kubectl config --kubeconfig mgmt.kubeconfig set-cluster mgmt --server=<management API URL> \\`,
+        "    --certificate-authority=<management CA file> --embed-certs",
+        `  kubectl config --kubeconfig mgmt.kubeconfig set-credentials ${sa} --token="$TOKEN"`,
+        `  kubectl config --kubeconfig mgmt.kubeconfig set-context mgmt --cluster=mgmt --user=${sa}`,
+        "  kubectl config --kubeconfig mgmt.kubeconfig use-context mgmt",
+        `  kubectl --context <tenant> -n ${ONT_SYSTEM} create secret generic ${mgmtSecret} --from-file=value=mgmt.kubeconfig`,
+        "Re-mint it before the token expires and restart the Conductor. The kubeconfig is a credential: keep it out of Git.",
+      ],
+      docs: tenantRemoteRbac(o.clusterName),
+    }],
+  };
+}
+
 /** Every phase for these options, in apply order. `signingKey` is the prepared 04 key file. */
 export function buildPhases(o: EnableOptions, signingKey: PhaseFile): Phase[] {
   const out = [_phase0(o), _phase0a(o)];
   if (o.capi) out.push(_phase0b());
   if (o.role !== "tenant") out.push(_phase1(o), _phase2(o), _phase3(o));
   out.push(_phase4(o, signingKey), _phase5(o));
+  if (o.role === "tenant") out.push(_managementSide(o));
   return out;
 }

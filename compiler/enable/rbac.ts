@@ -25,6 +25,7 @@ import {
   PHASE3_OPERATORS,
   RUNNER_CLUSTER_ROLE,
   RUNNER_NAME,
+  SEAM_SYSTEM,
   tenantNamespace,
 } from "./operators.ts";
 
@@ -143,8 +144,8 @@ export function conductorRbac(role_: "management" | "tenant", clusterName: strin
 /**
  * What the tenant agent does on its own cluster (conductor.md §4.4–§4.13): pull loops apply
  * RBACPolicy/RBACProfile and receipts, drift loops read nodes and deployed objects, the sweep labels
- * existing RBAC objects and creates third-party profiles, the TalosCluster is marked Ready. No
- * delete, no RBAC create/bind/escalate, no list/watch of Secrets.
+ * existing RBAC objects and creates third-party profiles, the TalosCluster is marked Ready, pack
+ * teardown deletes what a deleted pack installed. No RBAC create, no list/watch of Secrets.
  */
 export function tenantConductorRules(): Rule[] {
   const rw = ["get", "list", "watch", "create", "update", "patch"];
@@ -158,6 +159,11 @@ export function tenantConductorRules(): Rule[] {
       ["roles", "rolebindings", "clusterroles", "clusterrolebindings"],
       ["get", "list", "watch", "update", "patch"],
     ),
+    // Bootstrap sweep phase 1 (conductor.md §4.13) annotates EXISTING RBAC objects (cluster-admin, admin,
+    // edit, their bindings, …). The API server refuses any update of a (Cluster)Role granting more than the
+    // agent holds without `escalate`, and any update of a binding to a role it does not hold without
+    // `bind`. The agent never creates RBAC objects (no `create` above).
+    rule(["rbac.authorization.k8s.io"], ["roles", "clusterroles"], ["escalate", "bind"]),
     rule([GROUP_SEAM], plural("RunnerConfig", "status"), ["get", "list", "watch", "update", "patch"]),
     rule([GROUP_SEAM], plural("TalosCluster"), ["get", "list", "watch"]),
     rule([GROUP_SEAM], plural("TalosCluster", "status").slice(1), ["get", "update", "patch"]),
@@ -171,6 +177,57 @@ export function tenantConductorRules(): Rule[] {
     ),
     // Pack drift: existence checks of whatever a pack deployed (get by name only).
     rule(["*"], ["*"], ["get"]),
+    // Pack teardown (conductor.md §4.8): when a PackDelivery is deleted the agent deletes every object
+    // the pack installed (any kind, from the receipt's inventory) and then its own PackReceipt. The
+    // inventory is open-ended, so `delete` cannot be narrowed to a list of kinds.
+    rule(["*"], ["*"], ["delete"]),
+  ];
+}
+
+/** Name of the tenant agent's ServiceAccount (and Roles) on the MANAGEMENT cluster, in seam-tenant-{c}. */
+export function tenantRemoteName(cluster: string): string {
+  return `${OPERATORS.conductor.name}-${cluster}`;
+}
+
+/**
+ * What the tenant agent does on the MANAGEMENT cluster with its MGMT_KUBECONFIG_PATH identity
+ * (conductor.md §4.4–§4.12): in seam-system it reads PermissionSnapshots and acknowledges them on
+ * status; in seam-tenant-{c} it reads the signed-artifact Secrets, PackDeliveries and PackInstalleds
+ * (marking the latter degraded on status) and owns its DriftSignals.
+ */
+export function tenantRemoteRules(): { seamSystem: Rule[]; tenantNamespace: Rule[] } {
+  return {
+    seamSystem: [
+      rule([GROUP_GUARDIAN], plural("PermissionSnapshot"), ["get", "list"]),
+      rule([GROUP_GUARDIAN], plural("PermissionSnapshot", "status").slice(1), ["patch"]),
+    ],
+    tenantNamespace: [
+      rule([""], ["secrets"], ["get", "list"]),
+      rule([GROUP_SEAM], plural("PackInstalled"), ["get"]),
+      rule([GROUP_SEAM], plural("PackInstalled", "status").slice(1), ["patch"]),
+      rule([GROUP_SEAM], plural("PackDelivery"), ["get"]),
+      rule([GROUP_SEAM], plural("DriftSignal"), ["get", "create", "patch", "delete"]),
+    ],
+  };
+}
+
+/**
+ * The tenant agent's identity on the management cluster: ServiceAccount seam-tenant-{c}/conductor-{c},
+ * a Role + RoleBinding in seam-system and in seam-tenant-{c}. Applied on the MANAGEMENT cluster.
+ */
+export function tenantRemoteRbac(cluster: string): Obj[] {
+  const c = OPERATORS.conductor;
+  const ns = tenantNamespace(cluster);
+  const name = tenantRemoteName(cluster);
+  const l = { ...labels(c, "management-side"), "platform.ontai.dev/cluster": cluster };
+  const subject = { name, namespace: ns };
+  const r = tenantRemoteRules();
+  return [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(name, ns, l) },
+    role("Role", name, SEAM_SYSTEM, l, r.seamSystem),
+    binding("RoleBinding", name, SEAM_SYSTEM, l, name, subject),
+    role("Role", name, ns, l, r.tenantNamespace),
+    binding("RoleBinding", name, ns, l, name, subject),
   ];
 }
 
