@@ -3,7 +3,7 @@
 // pulled back with shared/oci and unpacked with the system tar. Needs the Debian packages
 // docker-registry and apache2-utils; a missing one fails with the package name, never skips.
 import { assert, assertEquals, assertStringIncludes } from "../shared/testing/asserts.ts";
-import { type AccessLine, type Registry, startRegistry } from "./registry/mod.ts";
+import { type AccessLine, type Registry, startRegistry, startTokenServer } from "./registry/mod.ts";
 import { AUTH_HINT, gzip, readYamlFiles, RegistryClient, tarFiles } from "../shared/oci/mod.ts";
 import { parseYamlStream } from "../shared/yaml_io.ts";
 import { apiVersionOf, KIND_NAMES } from "../schemas/mod.ts";
@@ -383,6 +383,68 @@ Deno.test({
       });
     } finally {
       await reg.stop();
+      await Deno.remove(work, { recursive: true }).catch(() => {});
+    }
+  },
+});
+
+Deno.test({
+  name: "e2e packbuild: Bearer token auth (docker-registry token realm) from Docker-config credentials",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async (t) => {
+    const work = await Deno.makeTempDir({ prefix: "seam-e2e-packbuild-token-" });
+    const tokens = await startTokenServer(work, { username: "robot", password: "t0ken-pass" });
+    const reg = await startRegistry({ tokenAuth: tokens });
+    try {
+      await Deno.mkdir(`${work}/m`);
+      await Deno.writeTextFile(
+        `${work}/m/app.yaml`,
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  namespace: tok\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: tok\n",
+      );
+      await Deno.writeTextFile(
+        `${work}/pack.yaml`,
+        `name: token-pack\nversion: v1\nregistryUrl: ${reg.host}/bearer/pack\nrawSource: {path: m}\n`,
+      );
+
+      await t.step("without credentials the token service refuses: exit 1 with the hint", async () => {
+        const r = await compiler(["packbuild", "--input", "pack.yaml", "--output", "out"], { cwd: work });
+        assertEquals(r.code, 1);
+        assertStringIncludes(r.stderr, "token request");
+        assertStringIncludes(r.stderr, AUTH_HINT);
+      });
+
+      await t.step("with credentials: tokens per scope, pushed, pulled back by digest", async () => {
+        const home = `${work}/home`;
+        await Deno.mkdir(`${home}/.docker`, { recursive: true });
+        await Deno.writeTextFile(
+          `${home}/.docker/config.json`,
+          JSON.stringify({ auths: { [`http://${reg.host}`]: { auth: btoa("robot:t0ken-pass") } } }),
+        );
+        const before = tokens.requests.length;
+        const r = await compiler(["packbuild", "--input", "pack.yaml", "--output", "out"], {
+          cwd: work,
+          home,
+        });
+        assertEquals(r.code, 0, r.stderr);
+        // One token for the pull scope (HEAD) and one for push: cached for every other request.
+        assertEquals(tokens.requests.slice(before).map((x) => x.status), [200, 200]);
+        const cr = await readCr(`${work}/out/token-pack.yaml`);
+        const client = new RegistryClient({
+          registry: reg.host,
+          plainHttp: true,
+          credential: { kind: "basic", username: "robot", password: "t0ken-pass" },
+        });
+        const img = await client.pullImage("bearer/pack", cr.spec.rbacDigest);
+        assertEquals(kindsOf(readYamlFiles(img.layers[0]!.bytes)[0]!.text), ["ServiceAccount"]);
+        assert(
+          (await reg.requests()).every((x) => x.status !== 401 || x.path.startsWith("/v2/")),
+          "only /v2/ requests are challenged",
+        );
+      });
+    } finally {
+      await reg.stop();
+      await tokens.stop();
       await Deno.remove(work, { recursive: true }).catch(() => {});
     }
   },

@@ -9,6 +9,8 @@ export const HTPASSWD_BIN = "/usr/bin/htpasswd";
 export interface RegistryOptions {
   /** Require these Basic credentials (htpasswd, bcrypt). */
   basicAuth?: { username: string; password: string };
+  /** Require Bearer tokens from this token service (see token_server.ts). */
+  tokenAuth?: { realm: string; service: string; issuer: string; certPath: string };
 }
 
 export interface AccessLine {
@@ -78,6 +80,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       (await htpasswdLine(options.basicAuth.username, options.basicAuth.password)) + "\n",
     );
     auth = `auth:\n  htpasswd:\n    realm: seam-e2e\n    path: ${dir}/htpasswd\n`;
+  } else if (options.tokenAuth) {
+    const t = options.tokenAuth;
+    auth =
+      `auth:\n  token:\n    realm: ${t.realm}\n    service: ${t.service}\n    issuer: ${t.issuer}\n    rootcertbundle: ${t.certPath}\n`;
   }
   for (let tries = 0;; tries++) {
     const port = freePort();

@@ -5,3 +5,4 @@ export {
   type RegistryOptions,
   startRegistry,
 } from "./launcher.ts";
+export { startTokenServer, type TokenServer } from "./token_server.ts";
