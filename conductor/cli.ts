@@ -1,5 +1,9 @@
-/** The conductor's command line once the mode gate has passed (conductor.md §2.1, §2.4). */
-import "../shared/quiet_deprecations.ts";
+/**
+ * The conductor's command line once the mode gate has passed (conductor.md §2.1, §2.4).
+ *
+ * No `shared/quiet_deprecations.ts` here: it exists for `@kubernetes/client-node`, which the
+ * conductor never loads, and its `node:process` import alone costs the agent ~3 MiB of RSS.
+ */
 import { type FlagSpec, formatFlagHelp, parseGoFlags } from "../shared/go_flags.ts";
 import { errorMessage, UsageError } from "../shared/errors.ts";
 import { SEAM_VERSION } from "../shared/version.ts";

@@ -22,39 +22,18 @@ import { z } from "zod";
 import type { KindId } from "../schemas/names.ts";
 import { isDnsSubdomain } from "./k8s_names.ts";
 import { KUBECONFIG_DEFAULT_PATH, TALOSCONFIG_DEFAULT_PATH } from "./runner_keys.ts";
+import { type CapabilityName, type CapabilityStatus, capabilityStatus } from "./capability_names.ts";
 
-/** Every capability name; keys follow upstream's `Capability…` constants. */
-export const Capability = {
-  Bootstrap: "bootstrap",
-  TalosUpgrade: "talos-upgrade",
-  KubeUpgrade: "kube-upgrade",
-  StackUpgrade: "stack-upgrade",
-  NodePatch: "node-patch",
-  NodeScaleUp: "node-scale-up",
-  NodeDecommission: "node-decommission",
-  NodeReboot: "node-reboot",
-  EtcdBackup: "etcd-backup",
-  EtcdDefrag: "etcd-defrag",
-  EtcdRestore: "etcd-restore",
-  PKIRotate: "pki-rotate",
-  CredentialRotate: "credential-rotate",
-  HardeningApply: "hardening-apply",
-  ClusterReset: "cluster-reset",
-  MachineConfigBackup: "machineconfig-backup",
-  MachineConfigRestore: "machineconfig-restore",
-  PackCompile: "pack-compile",
-  PackDeploy: "pack-deploy",
-  RBACProvision: "rbac-provision",
-  NodeDrain: "node-drain",
-  NodeRollback: "node-rollback",
-  MachineConfigRotation: "machineconfig-rotation",
-  MachineConfigSync: "machineconfig-sync",
-} as const;
+export {
+  ALL_CAPABILITIES,
+  Capability,
+  type CapabilityName,
+  type CapabilityStatus,
+  capabilityStatus,
+  DECLARED_CAPABILITIES,
+  EXECUTE_CAPABILITIES,
+} from "./capability_names.ts";
 
-export type CapabilityName = (typeof Capability)[keyof typeof Capability];
-
-/** `implemented` (registered), `compile-only` (never registered), `declared` (no handler yet). */
-export type CapabilityStatus = "implemented" | "compile-only" | "declared";
 /** Where the result is recorded: day-2 → TCOR record; pack → PackOperationResult; rbac → either. */
 export type CapabilityPath = "day-2" | "pack" | "rbac" | "compile";
 export type CapabilityOwner = "platform" | "dispatcher" | "guardian";
@@ -212,7 +191,6 @@ function _sorted(...groups: Record<string, ParameterDef>[]): Readonly<Record<str
 // The table
 
 interface _Row {
-  status?: CapabilityStatus;
   owner: CapabilityOwner;
   path: CapabilityPath;
   clients: readonly ClientName[];
@@ -380,7 +358,6 @@ const _ROWS: Record<CapabilityName, _Row> = {
     description: "Downloads machine configs from S3 and applies them per node.",
   },
   "pack-compile": {
-    status: "compile-only",
     owner: "dispatcher",
     path: "compile",
     clients: [],
@@ -408,7 +385,6 @@ const _ROWS: Record<CapabilityName, _Row> = {
     description: "Creates ClusterRoles from the cluster's PermissionSnapshot.",
   },
   "node-drain": {
-    status: "declared",
     owner: "platform",
     path: "day-2",
     clients: ["kube", "dynamic"],
@@ -419,7 +395,6 @@ const _ROWS: Record<CapabilityName, _Row> = {
       "Declared by platform e8b0b94 (drain nodes); not implemented: fails with CapabilityUnavailable.",
   },
   "node-rollback": {
-    status: "declared",
     owner: "platform",
     path: "day-2",
     clients: ["talos", "dynamic"],
@@ -429,7 +404,6 @@ const _ROWS: Record<CapabilityName, _Row> = {
       "Declared by platform e8b0b94 (roll a node back); not implemented: fails with CapabilityUnavailable.",
   },
   "machineconfig-rotation": {
-    status: "declared",
     owner: "platform",
     path: "day-2",
     clients: ["talos", "dynamic"],
@@ -440,7 +414,6 @@ const _ROWS: Record<CapabilityName, _Row> = {
       "Declared by platform e8b0b94 (rotate machine configs); not implemented: fails with CapabilityUnavailable.",
   },
   "machineconfig-sync": {
-    status: "declared",
     owner: "platform",
     path: "day-2",
     clients: ["talos", "dynamic"],
@@ -452,7 +425,7 @@ const _ROWS: Record<CapabilityName, _Row> = {
 };
 
 function _info(name: CapabilityName, row: _Row): CapabilityInfo {
-  const status = row.status ?? "implemented";
+  const status: CapabilityStatus = capabilityStatus(name); // the statuses live in capability_names.ts
   const groups: Record<string, ParameterDef>[] = [];
   if (status !== "compile-only") {
     groups.push(_COMMON);
@@ -493,19 +466,6 @@ export const CAPABILITY_INFO: Readonly<Record<CapabilityName, CapabilityInfo>> =
 function _byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-/** All 24 names, sorted. */
-export const ALL_CAPABILITIES: readonly CapabilityName[] = Object.freeze(
-  (Object.values(Capability) as CapabilityName[]).slice().sort(_byName),
-);
-/** The 19 the execute image registers (§10.0.1), sorted. */
-export const EXECUTE_CAPABILITIES: readonly CapabilityName[] = Object.freeze(
-  ALL_CAPABILITIES.filter((n) => CAPABILITY_INFO[n].status === "implemented"),
-);
-/** The four platform `e8b0b94` capabilities without a handler (api.md U5), sorted. */
-export const DECLARED_CAPABILITIES: readonly CapabilityName[] = Object.freeze(
-  ALL_CAPABILITIES.filter((n) => CAPABILITY_INFO[n].status === "declared"),
-);
 
 export function isCapabilityName(s: string): s is CapabilityName {
   return Object.hasOwn(CAPABILITY_INFO, s);

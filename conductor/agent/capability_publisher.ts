@@ -4,12 +4,13 @@
  * identity (D-A5). Writes only when the status differs. After 5 consecutive passes in which the
  * own RunnerConfig is missing, creates (never updates) the missing-RunnerConfig DriftSignal.
  */
-import { EXECUTE_CAPABILITIES } from "../../shared/capabilities.ts";
+// capability_names.ts, not capabilities.ts: the names only, without zod and the parameter schemas (agent RSS).
+import { EXECUTE_CAPABILITIES } from "../../shared/capability_names.ts";
 import type { Clock } from "../../shared/clock.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { tenantNamespace } from "../../shared/runner_keys.ts";
 import { SEAM_VERSION } from "../../shared/version.ts";
-import { apiVersionOf, GROUP_SEAM } from "../../schemas/mod.ts";
+import { apiVersionOf, GROUP_SEAM } from "../../schemas/names.ts";
 import { isConflict, isNotFound, kindPath, type KubeClient } from "./kube_client.ts";
 import { rfc3339Seconds } from "./time.ts";
 

@@ -22,7 +22,7 @@
 import type { Clock } from "../../shared/clock.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { LABEL_MANAGED_BY, tenantNamespace } from "../../shared/runner_keys.ts";
-import { apiVersionOf, GROUP_SEAM } from "../../schemas/mod.ts";
+import { apiVersionOf, GROUP_SEAM } from "../../schemas/names.ts";
 import { type Condition, setCondition } from "./conditions.ts";
 import { builtinPath, isNotFound, kindPath, type KubeClient } from "./kube_client.ts";
 import { M, type Metrics } from "./metrics.ts";

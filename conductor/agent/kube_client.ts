@@ -7,11 +7,14 @@
  * Sources: a kubeconfig file (current context; token, token file, client certificate data or
  * files; exec/auth-provider plugins are refused since the agent may not run subprocesses), or the
  * in-cluster ServiceAccount (`KUBERNETES_SERVICE_HOST`/`_PORT` and the mounted token and CA).
+ *
+ * `yaml` is imported only when a kubeconfig file is read: in-cluster agents never need it, and the
+ * package (CommonJS under Deno) costs several MiB of idle RSS.
  */
-import { parse as parseYaml } from "yaml";
 import { InputError } from "../../shared/errors.ts";
 import { parseJsonLossless } from "../../shared/signing/mod.ts";
-import { apiVersionOf, KIND_NAMES, type KindId } from "../../schemas/mod.ts";
+// schemas/names.ts, not schemas/mod.ts: mod.ts builds every kind's zod schema (and zod) at load, ~30 MiB of agent RSS.
+import { apiVersionOf, KIND_NAMES, type KindId } from "../../schemas/names.ts";
 
 export interface KubeAccess {
   server: string;
@@ -67,12 +70,14 @@ function _b64(s: string): string {
 }
 
 /** Reads a kubeconfig file (current context). */
-export function kubeAccessFromKubeconfig(path: string, origin = "kubeconfig"): KubeAccess {
+export async function kubeAccessFromKubeconfig(path: string, origin = "kubeconfig"): Promise<KubeAccess> {
   const fail = (why: string, cause?: unknown) =>
     new InputError(`${origin} ${JSON.stringify(path)}: ${why}`, { code: "KubeconfigInvalid", cause });
   let doc: KObj;
   try {
-    doc = parseYaml(Deno.readTextFileSync(path)) as KObj;
+    const text = Deno.readTextFileSync(path);
+    const { parse: parseYaml } = await import("yaml");
+    doc = parseYaml(text) as KObj;
   } catch (cause) {
     throw fail(`cannot read: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
   }
@@ -266,9 +271,9 @@ const _BigRaw = {
 };
 
 /** Builds the client for the local cluster: `KUBECONFIG` if set, else in-cluster. */
-export function localKubeClient(env: (n: string) => string | undefined): KubeClient {
+export async function localKubeClient(env: (n: string) => string | undefined): Promise<KubeClient> {
   const kc = env("KUBECONFIG");
-  return new KubeClient(kc ? kubeAccessFromKubeconfig(kc, "KUBECONFIG") : inClusterAccess(env));
+  return new KubeClient(kc ? await kubeAccessFromKubeconfig(kc, "KUBECONFIG") : inClusterAccess(env));
 }
 
 /** REST path of a Seam/guardian kind (names from `schemas/names.ts`, never hard-coded). */

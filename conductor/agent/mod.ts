@@ -143,8 +143,8 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   };
   let leaseClient: KubeClient, local: KubeClient;
   try {
-    leaseClient = localKubeClient(env);
-    local = guard(localKubeClient(env), "local");
+    leaseClient = await localKubeClient(env);
+    local = guard(await localKubeClient(env), "local");
     clients.push(leaseClient, local);
   } catch (e) {
     await shutdown(1);
@@ -263,7 +263,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
       const mgmtPath = env("MGMT_KUBECONFIG_PATH");
       if (mgmtPath) {
         const mgmt = guard(
-          new KubeClient(kubeAccessFromKubeconfig(mgmtPath, "MGMT_KUBECONFIG_PATH")),
+          new KubeClient(await kubeAccessFromKubeconfig(mgmtPath, "MGMT_KUBECONFIG_PATH")),
           "management",
         );
         clients.push(mgmt);

@@ -21,7 +21,7 @@ import {
   parseJsonLossless,
   signedArtifactSecretPrefix,
 } from "../../shared/signing/mod.ts";
-import { apiVersionOf } from "../../schemas/mod.ts";
+import { apiVersionOf } from "../../schemas/names.ts";
 import {
   COND_DEGRADED,
   COND_VERIFIED,

@@ -29,7 +29,7 @@ import {
   sha256Hex,
   type Signer,
 } from "../../shared/signing/mod.ts";
-import { apiVersionOf, type KindId } from "../../schemas/mod.ts";
+import { apiVersionOf, type KindId } from "../../schemas/names.ts";
 import { builtinPath, isNotFound, kindPath, type KubeClient } from "./kube_client.ts";
 import { M, type Metrics } from "./metrics.ts";
 

@@ -18,7 +18,7 @@ import type { Clock } from "../../shared/clock.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { LABEL_MANAGED_BY, NAMESPACE_SEAM_SYSTEM } from "../../shared/runner_keys.ts";
 import { ANNOTATION_MANAGEMENT_SIGNATURE } from "../../shared/signing/mod.ts";
-import { apiVersionOf, PermissionSnapshotReceiptStatusSchema } from "../../schemas/mod.ts";
+import { apiVersionOf } from "../../schemas/names.ts";
 import {
   COND_ACKNOWLEDGED,
   COND_DEGRADED,
@@ -35,8 +35,13 @@ import type { Verdict, Verifier } from "./verifier.ts";
 
 export const SNAPSHOT_PULL_INTERVAL_MS = 30_000;
 
-/** The receipt CRD gets conditions only if its schema has them (api.md §10.6 asks for them). */
-const _RECEIPT_HAS_CONDITIONS = "conditions" in PermissionSnapshotReceiptStatusSchema.shape;
+/**
+ * The receipt CRD gets conditions only if its schema has them (api.md §10.6 asks for them). A literal
+ * rather than `"conditions" in PermissionSnapshotReceiptStatusSchema.shape` so that the agent does
+ * not load zod and every kind's schema (schemas/mod.ts) for one boolean; loops_test.ts checks it
+ * against the schema, so a schema change fails the tests until this follows.
+ */
+export const RECEIPT_HAS_CONDITIONS = false;
 
 export function receiptName(cluster: string): string {
   return `receipt-${cluster}`;
@@ -204,7 +209,7 @@ export class SnapshotPullLoop {
   ): Promise<void> {
     const st = obj.status ?? {};
     const fieldsChanged = Object.entries(fields).some(([k, v]) => st[k] !== v);
-    if (!_RECEIPT_HAS_CONDITIONS) {
+    if (!RECEIPT_HAS_CONDITIONS) {
       if (fieldsChanged) await this.#o.local.mergePatch(`${path}/status`, { status: fields });
       return;
     }

@@ -20,7 +20,7 @@
 import type { Clock } from "../../shared/clock.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { LABEL_MANAGED_BY } from "../../shared/runner_keys.ts";
-import { apiVersionOf, KIND_NAMES, type KindId } from "../../schemas/mod.ts";
+import { apiVersionOf, KIND_NAMES, type KindId } from "../../schemas/names.ts";
 import { type Condition, setCondition } from "./conditions.ts";
 import { builtinPath, isNotFound, kindPath, type KubeClient } from "./kube_client.ts";
 import { M, type Metrics } from "./metrics.ts";
