@@ -20,13 +20,22 @@ live cluster read-only and reports what it found.
   compiler component --descriptor my-operator.yaml --output profiles/
   compiler component --discover [--namespace ns] [--kubeconfig path]
 
+--output: a path ending in '/', an existing directory, or several profiles (catalog mode) write one
+file per profile into that directory (created if missing: out/components/ → out/components/rbac-cilium.yaml);
+otherwise, for a single profile, the path names the file. Without --output the profiles go to stdout.
+
 Catalog: cert-manager v1.16, cilium v1.16, cnpg v1.24, kueue v0.9, local-path-provisioner v0.0.30.
 The PermissionSets the profiles reference must exist before Guardian provisions them.`,
   flags: [
     { name: "component", kind: "list", value: "<name>", help: "catalog entry" },
     { name: "descriptor", kind: "string", value: "<path>", help: "component descriptor file" },
     { name: "discover", kind: "bool", help: "discovery report mode" },
-    { name: "output", kind: "string", value: "<path>", help: "directory or file (stdout when empty)" },
+    {
+      name: "output",
+      kind: "string",
+      value: "<path>",
+      help: "directory (trailing /, existing, or several profiles) or file (stdout when empty)",
+    },
     {
       name: "namespace",
       kind: "string",

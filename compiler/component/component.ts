@@ -2,7 +2,7 @@
  * `compiler component` (compiler.md §8): catalog mode (embedded, versioned RBACProfile entries),
  * descriptor mode (a review scaffold) and discover mode (read-only ServiceAccount scan).
  */
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, resolve, sep as SEP } from "node:path";
 import { apiVersionOf, KIND_NAMES } from "../../schemas/mod.ts";
 import {
   type ComponentDescriptor,
@@ -122,6 +122,19 @@ async function _isDir(path: string): Promise<boolean> {
   }
 }
 
+/** A trailing `/` (or the platform separator) names a directory, existing or not. */
+function _namesDir(output: string): boolean {
+  return output.endsWith("/") || output.endsWith(SEP);
+}
+
+/**
+ * Where `--output` goes: a directory when it ends in `/`, is an existing directory, or several
+ * profiles are written; otherwise a file.
+ */
+export async function outputIsDirectory(output: string, abs: string, count: number): Promise<boolean> {
+  return count > 1 || _namesDir(output) || await _isDir(abs);
+}
+
 async function _writeFile(absPath: string, text: string): Promise<void> {
   await writeTreeAtomically(dirname(absPath), new Map([[basename(absPath), text]]));
 }
@@ -157,11 +170,11 @@ export async function runCatalog(
     return [];
   }
   const out = resolve(cwd, o.output);
-  if (rendered.length === 1 && !(await _isDir(out))) {
+  if (!(await outputIsDirectory(o.output, out, rendered.length))) {
     await _writeFile(out, rendered[0]!.text);
     return [out];
   }
-  // An existing directory, or several components (D-C1: the directory is created).
+  // A trailing `/`, an existing directory, or several components (D-C1: the directory is created).
   const files = new Map<string, string>();
   for (const r of rendered) files.set(`${profileNameOf(r.e)}.yaml`, r.text);
   await writeTreeAtomically(out, files);
@@ -187,7 +200,7 @@ export async function runDescriptor(
     return undefined;
   }
   const out = resolve(cwd, output);
-  const target = (await _isDir(out)) ? `${out}/${rbacProfileName(d.name)}.yaml` : out;
+  const target = (await outputIsDirectory(output, out, 1)) ? `${out}/${rbacProfileName(d.name)}.yaml` : out;
   try {
     await _writeFile(target, text);
   } catch (err) {

@@ -278,3 +278,37 @@ Deno.test("the embedded catalog matches upstream's templates (principal, declara
     assertStringIncludes(t, e.header[0]!);
   }
 });
+
+Deno.test("--output: a trailing / or an existing directory is a directory; else one profile is a file", () =>
+  withDir(async (dir) => {
+    const names = (p: string) => [...Deno.readDirSync(`${dir}/${p}`)].map((e) => e.name).sort();
+    const kind = (p: string) => Deno.statSync(`${dir}/${p}`).isDirectory ? "dir" : "file";
+    // a missing path with a trailing / is created as a directory, even when nested
+    let r = await cli(["--component", "cilium", ...CAT, "--output", "out/components/"], dir);
+    assertEquals(r.code, 0, r.err);
+    assertEquals(kind("out/components"), "dir");
+    assertEquals(names("out/components"), ["rbac-cilium.yaml"]);
+    assertStringIncludes(r.err, `${dir}/out/components/rbac-cilium.yaml`);
+    // an existing directory without the trailing /
+    r = await cli(["--component", "kueue", ...CAT, "--output", "out/components"], dir);
+    assertEquals(r.code, 0, r.err);
+    assertEquals(names("out/components"), ["rbac-cilium.yaml", "rbac-kueue.yaml"]);
+    // a missing path without a trailing / is a file
+    r = await cli(["--component", "cilium", ...CAT, "--output", "out/single"], dir);
+    assertEquals(r.code, 0, r.err);
+    assertEquals(kind("out/single"), "file");
+    assertStringIncludes(Deno.readTextFileSync(`${dir}/out/single`), "name: rbac-cilium");
+    // several profiles: always a directory
+    r = await cli(["--component", "cnpg", "--component", "kueue", ...CAT, "--output", "many"], dir);
+    assertEquals(r.code, 0, r.err);
+    assertEquals(names("many"), ["rbac-cnpg.yaml", "rbac-kueue.yaml"]);
+    // descriptor mode follows the same rule
+    await Deno.writeTextFile(
+      `${dir}/d.yaml`,
+      "name: my-op\nnamespace: seam-tenant-management\n",
+    );
+    r = await cli(["--descriptor", "d.yaml", "--output", "scaffold/"], dir);
+    assertEquals(r.code, 0, r.err);
+    assertEquals(kind("scaffold"), "dir");
+    assertEquals(names("scaffold"), ["rbac-my-op.yaml"]);
+  }));
