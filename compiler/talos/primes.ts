@@ -85,16 +85,43 @@ function oddPrimesBelow(limit: number): number[] {
   return out;
 }
 
+/** Trial divisors in groups whose product stays below 2^53: one bigint remainder per group. */
+interface DivisorGroup {
+  product: bigint;
+  primes: number[];
+}
+
+function grouped(primes: number[]): DivisorGroup[] {
+  const out: DivisorGroup[] = [];
+  let cur: number[] = [];
+  let product = 1;
+  for (const p of primes) {
+    if (product * p > Number.MAX_SAFE_INTEGER) {
+      out.push({ product: BigInt(product), primes: cur });
+      cur = [];
+      product = 1;
+    }
+    cur.push(p);
+    product *= p;
+  }
+  if (cur.length > 0) out.push({ product: BigInt(product), primes: cur });
+  return out;
+}
+
 /** The first 400 odd primes (3 … 2749): the trial divisors of the deterministic (seeded) search. */
-const SMALL_PRIMES: number[] = oddPrimesBelow(2750);
-let sievePrimes: number[] | undefined;
-/** Odd primes below 2^16: the sieve of the fast search. */
-const SIEVE_PRIMES = (): number[] => (sievePrimes ??= oddPrimesBelow(1 << 16));
+const SMALL_PRIMES: DivisorGroup[] = grouped(oddPrimesBelow(2750));
+let sievePrimes: DivisorGroup[] | undefined;
+/**
+ * Odd primes below 2^20: the sieve of the fast search. About 8% of the odd candidates survive it
+ * (10% below 2^16), which saves more Miller-Rabin tests than the ~25 ms setup and ~10 ms per window
+ * cost.
+ */
+const SIEVE_PRIMES = (): DivisorGroup[] => (sievePrimes ??= grouped(oddPrimesBelow(1 << 20)));
 
 /**
  * Prime search. `deterministic` keeps the byte consumption and result of the original seeded
  * algorithm (trial division by the first 400 odd primes, 24 Miller-Rabin rounds), so `--seed`
- * output never changes. `fast` (fresh keys from a crypto source) sieves by every prime below 2^16
+ * output never changes. `fast` (fresh keys from a crypto source) sieves by every prime below 2^20
  * and runs the Miller-Rabin rounds FIPS 186-5 Table B.1 asks for (what Go's crypto/rsa does: 4 for
  * a 2048-bit prime).
  */
@@ -147,12 +174,14 @@ export function randomPrime(
     // Sieve the window of odd candidates start + delta (delta even, < WINDOW) by the trial divisors:
     // marked[delta / 2] when some divisor divides the candidate (and the candidate is not it).
     const marked = new Uint8Array(WINDOW / 2);
-    for (const p of primes) {
-      const r = Number(start % BigInt(p));
-      let delta = (p - r) % p; // start + delta ≡ 0 (mod p)
-      if (delta % 2) delta += p; // the next even offset
-      for (; delta < WINDOW; delta += 2 * p) {
-        if (!small || start + BigInt(delta) !== BigInt(p)) marked[delta / 2] = 1;
+    for (const group of primes) {
+      const rest = Number(start % group.product);
+      for (const p of group.primes) {
+        let delta = (p - (rest % p)) % p; // start + delta ≡ 0 (mod p)
+        if (delta % 2) delta += p; // the next even offset
+        for (; delta < WINDOW; delta += 2 * p) {
+          if (!small || start + BigInt(delta) !== BigInt(p)) marked[delta / 2] = 1;
+        }
       }
     }
     // Candidates with c ≡ 1 (mod 65537) are skipped: gcd(e, c-1) must be 1.
