@@ -20,12 +20,10 @@ import { saKubeconfig, startClusters } from "./cluster/mod.ts";
 import {
   AgentProc,
   deniedNeeds,
-  ENABLE_TENANT_MISSING_RULES,
   enableConductorRbac,
+  enableManagementSideRbac,
   eventually,
-  grant,
   installCrds,
-  knownEnableGap,
   kpath,
   managementNeeds,
   namespaces,
@@ -33,7 +31,6 @@ import {
   runCompilerEnable,
   tenantLocalNeeds,
   tenantOnManagementNeeds,
-  tenantOnManagementRules,
   writeTemp,
 } from "./agent_support_test.ts";
 import { apply } from "./cluster/mod.ts";
@@ -91,60 +88,34 @@ Deno.test({
       await apply(tenant.client, await enableConductorRbac(tenantBundle), {
         fieldManager: "compiler-enable",
       });
+      // The tenant agent's identity on management: the tenant bundle's management-side/ (applied there).
+      await apply(mgmt.client, await enableManagementSideRbac(tenantBundle), {
+        fieldManager: "compiler-enable",
+      });
       const mgmtKc = await saKubeconfig(mgmt, ONT, "conductor", { create: false });
       const tenantKc = await saKubeconfig(tenant, ONT, "conductor", { create: false });
-      // The tenant agent's identity on management: `compiler enable` emits nothing for it (reported), so
-      // the suite grants what the tenant loops do there.
       const remoteSa = { namespace: TNS, name: `conductor-${T}` };
-      const remoteKc = await saKubeconfig(mgmt, TNS, remoteSa.name);
-      const tr = tenantOnManagementRules();
-      await grant(mgmt, `conductor-tenant-${T}`, remoteSa, tr.seamSystem, SEAM);
-      await grant(mgmt, `conductor-tenant-${T}`, remoteSa, tr.tenantNamespace, TNS);
+      const remoteKc = await saKubeconfig(mgmt, TNS, remoteSa.name, { create: false });
 
-      await t.step(
-        "compiler enable's RBAC covers what each agent does, except the documented gaps",
-        async () => {
-          const m = await deniedNeeds(mgmt, csa, managementNeeds("mgmt", [T]));
-          assertEquals(
-            m.map(needText),
-            [],
-            "management: enable's RBAC (Guardian-provisioned profile) is short",
-          );
-          const tl = await deniedNeeds(tenant, csa, tenantLocalNeeds(T));
-          const unknown = tl.filter((n) => !knownEnableGap(n));
-          assertEquals(
-            unknown.map(needText),
-            [],
-            "tenant: enable's RBAC misses rules nobody has reported yet",
-          );
-          if (tl.length === 0) {
-            // deno-lint-ignore no-console
-            console.warn(
-              "enable now grants every tenant need: drop ENABLE_TENANT_MISSING_RULES from the suites",
-            );
-          } else {
-            // deno-lint-ignore no-console
-            console.warn(`enable RBAC gaps (tenant):\n${tl.map(needText).join("\n")}`);
-          }
-          // Documented gaps (ENABLE_TENANT_MISSING_RULES, reported to the enable owner): pack-drift teardown
-          // needs `delete` on inventoried objects and on PackReceipts; the bootstrap sweep needs `escalate` and
-          // `bind` on roles/clusterroles to annotate RBAC objects granting more than the agent holds.
-          await grant(tenant, "conductor-tenant-enable-gaps", csa, ENABLE_TENANT_MISSING_RULES);
-          // (the authorizer sees new bindings within a moment)
-          const settle = (what: string, f: () => Promise<unknown[]>) =>
-            eventually(what, 10_000, async () => (await f()).length === 0).catch(async () => {
-              assertEquals(await f(), [], what);
-            });
-          await settle(
-            "tenant needs",
-            async () => (await deniedNeeds(tenant, csa, tenantLocalNeeds(T))).map(needText),
-          );
-          await settle(
-            "tenant needs on management",
-            async () => (await deniedNeeds(mgmt, remoteSa, tenantOnManagementNeeds(T))).map(needText),
-          );
-        },
-      );
+      await t.step("compiler enable's RBAC covers what each agent does (no hand-granted rules)", async () => {
+        // (the authorizer sees new bindings within a moment)
+        const settle = (what: string, f: () => Promise<unknown[]>) =>
+          eventually(what, 10_000, async () => (await f()).length === 0).catch(async () => {
+            assertEquals(await f(), [], what);
+          });
+        await settle(
+          "management: enable's RBAC (Guardian-provisioned profile) is short",
+          async () => (await deniedNeeds(mgmt, csa, managementNeeds("mgmt", [T]))).map(needText),
+        );
+        await settle(
+          "tenant: enable's tenant ClusterRole is short",
+          async () => (await deniedNeeds(tenant, csa, tenantLocalNeeds(T))).map(needText),
+        );
+        await settle(
+          "tenant on management: enable's management-side/ RBAC is short",
+          async () => (await deniedNeeds(mgmt, remoteSa, tenantOnManagementNeeds(T))).map(needText),
+        );
+      });
 
       const mgmtEnv = (priv: string, pub: string) => ({
         CONDUCTOR_ROLE: "management",

@@ -270,7 +270,7 @@ export async function writeTemp(dir: string, name: string, text: string): Promis
 }
 
 // ---------------------------------------------------------------------------------------------
-// RBAC from `compiler enable` (the agents run with exactly what enable emits, plus the documented gaps).
+// RBAC from `compiler enable` (the agents run with exactly what enable emits, nothing granted by hand).
 
 /**
  * Runs `compiler enable` into `dir`; returns `dir`. `--unencrypted`: the suites read only RBAC files and
@@ -345,6 +345,19 @@ export async function enableConductorRbac(dir: string): Promise<KubeObject[]> {
         } as KubeObject,
       );
     }
+  }
+  return objs;
+}
+
+/**
+ * The tenant agent's identity on the MANAGEMENT cluster from a tenant enable bundle:
+ * `management-side/conductor-remote-rbac.yaml` (ServiceAccount seam-tenant-{c}/conductor-{c}, Roles and
+ * RoleBindings in seam-system and seam-tenant-{c}).
+ */
+export async function enableManagementSideRbac(dir: string): Promise<KubeObject[]> {
+  const objs = parseManifests(await Deno.readTextFile(`${dir}/management-side/conductor-remote-rbac.yaml`));
+  if (objs.length === 0 || objs.some((o) => !RBAC_KINDS.has(o.kind))) {
+    throw new Error(`${dir}/management-side/conductor-remote-rbac.yaml: want RBAC objects only`);
   }
   return objs;
 }
@@ -741,25 +754,4 @@ export function tenantOnManagementNeeds(cluster: string): Need[] {
       why: "drift loops",
     },
   ];
-}
-
-/**
- * Rules the tenant agent needs on its own cluster that `compiler enable --cluster-role tenant` does not grant
- * (reported to the enable owner; the suites add exactly these, see `ENABLE_TENANT_GAP_NEEDS`).
- */
-export const ENABLE_TENANT_MISSING_RULES: Rule[] = [
-  // pack drift teardown (conductor.md §4.8, D-A12): delete inventoried objects of any kind and the receipt
-  { apiGroups: ["*"], resources: ["*"], verbs: ["delete"] },
-  // bootstrap sweep phase 1 (§4.13): ownership annotations on RBAC objects the agent does not itself hold
-  {
-    apiGroups: ["rbac.authorization.k8s.io"],
-    resources: ["roles", "clusterroles"],
-    verbs: ["escalate", "bind"],
-  },
-];
-
-/** The needs the enable bundle is known to miss (the test fails on any other denial). */
-export function knownEnableGap(n: Need): boolean {
-  return n.verb === "delete" && n.group !== "coordination.k8s.io" ||
-    (n.group === "rbac.authorization.k8s.io" && (n.verb === "escalate" || n.verb === "bind"));
 }

@@ -428,6 +428,7 @@ const MANAGEMENT_TABLE: Sar[] = [
   },
 ];
 
+const TT = "seam-tenant-ccs-t1";
 const TENANT_TABLE: Sar[] = [
   {
     sa: "ont-system/conductor",
@@ -486,21 +487,106 @@ const TENANT_TABLE: Sar[] = [
     group: "rbac.authorization.k8s.io",
     allowed: false,
   },
+  // sweep phase 1 (conductor.md §4.13) annotates RBAC objects granting more than the agent holds
   {
     sa: "ont-system/conductor",
     verb: "bind",
     resource: "clusterroles",
     group: "rbac.authorization.k8s.io",
+    allowed: true,
+  },
+  {
+    sa: "ont-system/conductor",
+    verb: "escalate",
+    resource: "roles",
+    group: "rbac.authorization.k8s.io",
+    namespace: "default",
+    allowed: true,
+  },
+  {
+    sa: "ont-system/conductor",
+    verb: "create",
+    resource: "clusterroles",
+    group: "rbac.authorization.k8s.io",
     allowed: false,
   },
   { sa: "ont-system/conductor", verb: "list", resource: "secrets", namespace: "ont-system", allowed: false },
+  // pack teardown (§4.8): inventoried objects of any kind, then the PackReceipt
   {
     sa: "ont-system/conductor",
     verb: "delete",
     resource: "deployments",
     group: "apps",
     namespace: "default",
+    allowed: true,
+  },
+  {
+    sa: "ont-system/conductor",
+    verb: "delete",
+    resource: "packreceipts",
+    group: SEAM,
+    namespace: "ont-system",
+    allowed: true,
+  },
+  // management-side/: the tenant agent's identity on the management cluster
+  {
+    sa: `${TT}/conductor-ccs-t1`,
+    verb: "list",
+    resource: "permissionsnapshots",
+    group: GUARDIAN,
+    namespace: "seam-system",
+    allowed: true,
+  },
+  {
+    sa: `${TT}/conductor-ccs-t1`,
+    verb: "patch",
+    resource: "permissionsnapshots",
+    subresource: "status",
+    group: GUARDIAN,
+    namespace: "seam-system",
+    allowed: true,
+  },
+  {
+    sa: `${TT}/conductor-ccs-t1`,
+    verb: "patch",
+    resource: "permissionsnapshots",
+    group: GUARDIAN,
+    namespace: "seam-system",
     allowed: false,
+  },
+  { sa: `${TT}/conductor-ccs-t1`, verb: "list", resource: "secrets", namespace: TT, allowed: true },
+  { sa: `${TT}/conductor-ccs-t1`, verb: "create", resource: "secrets", namespace: TT, allowed: false },
+  {
+    sa: `${TT}/conductor-ccs-t1`,
+    verb: "list",
+    resource: "secrets",
+    namespace: "seam-system",
+    allowed: false,
+  },
+  {
+    sa: `${TT}/conductor-ccs-t1`,
+    verb: "patch",
+    resource: "packinstalleds",
+    subresource: "status",
+    group: SEAM,
+    namespace: TT,
+    allowed: true,
+  },
+  {
+    sa: `${TT}/conductor-ccs-t1`,
+    verb: "get",
+    resource: "packdeliveries",
+    group: SEAM,
+    namespace: TT,
+    allowed: true,
+  },
+  {
+    sa: `${TT}/conductor-ccs-t1`,
+    verb: "delete",
+    resource: "driftsignals",
+    group: SEAM,
+    namespace: TT,
+    allowed: true,
   },
   {
     sa: "ont-system/conductor",
@@ -594,6 +680,13 @@ Deno.test("e2e enable: every phase accepted by a real API server; RBAC per opera
         clusterName: "ccs-t1",
         managementSigningPublicKey: "mgmt.pub",
       }, work);
+      // This cluster doubles as the management cluster for management-side/ (applied last, after
+      // 05-post-bootstrap), which needs seam-tenant-ccs-t1 there.
+      await apply(cluster.client, [
+        { apiVersion: "v1", kind: "Namespace", metadata: { name: TT } } as KubeObject,
+      ], {
+        fieldManager: "e2e",
+      });
       const r = await applyPhases(cluster, `${work}/tenant`, log);
       deferred.push(...r.deferred);
       const key = await cluster.client.get<any>(
