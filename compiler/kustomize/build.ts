@@ -17,7 +17,7 @@ import {
   TRANSFORMATIONS_ANNOTATION,
   transformationsString,
 } from "./origin.ts";
-import { idEquals, idString, isClusterScoped, Resource } from "./resource.ts";
+import { idEquals, idKey, idString, isClusterScoped, Resource } from "./resource.ts";
 import { type Selector, selectResources, toSelector } from "./select.ts";
 import { applySmp } from "./smp.ts";
 import {
@@ -142,14 +142,19 @@ function loadResourcesFromText(text: string, file: string): Resource[] {
 }
 
 function appendAll(acc: Acc, rs: Resource[], kfile: string, field: string): void {
+  // ids of what is there (transformers may have changed them since the last append), then one lookup each
+  const seen = new Set<string>();
+  for (const x of acc.resources) seen.add(idKey(x.curId()));
   for (const r of rs) {
     const id = r.curId();
-    if (acc.resources.some((x) => idEquals(x.curId(), id))) {
+    const key = idKey(id);
+    if (seen.has(key)) {
       throw new KustomizeError(
         `may not add resource with an already registered id: ${idString(id)}`,
         { file: kfile, path: field },
       );
     }
+    seen.add(key);
     acc.resources.push(r);
   }
 }
@@ -767,23 +772,28 @@ export function legacySort(list: Resource[], first = LEGACY_FIRST, last = LEGACY
   last.forEach((k, i) => order.set(k, 1 + i));
   const gs = (g: { group: string; version: string; kind: string }) =>
     `${g.group || "~G"}_${g.version || "~V"}_${g.kind || "~K"}`;
-  const cmp = (a: Resource, b: Resource): number => {
-    const ga = a.gvk(), gb = b.gvk();
+  // the keys once per resource, then a comparator on them (a stable sort, so the same order as comparing
+  // the resources' ids afresh on every comparison)
+  const keyed = list.map((r) => {
+    const id = r.curId();
+    return { r, g: id, gs: gs(id), o: order.get(id.kind) ?? 0, s: `${gvkStr(id)}|${id.namespace || "~X"}|${id.name || "~N"}` };
+  });
+  type K = (typeof keyed)[number];
+  const cmp = (a: K, b: K): number => {
+    const ga = a.g, gb = b.g;
     if (ga.group !== gb.group || ga.version !== gb.version || ga.kind !== gb.kind) {
-      const ia = order.get(ga.kind) ?? 0, ib = order.get(gb.kind) ?? 0;
+      const ia = a.o, ib = b.o;
       if (ia !== ib) return ia - ib;
-      const sa = gs(ga), sb = gs(gb);
+      const sa = a.gs, sb = b.gs;
       if (ga.kind === "Namespace" && gb.kind === "Namespace" && (ga.group === "" || gb.group === "")) {
         return sa > sb ? -1 : sa < sb ? 1 : 0;
       }
       return sa < sb ? -1 : sa > sb ? 1 : 0;
     }
-    const ida = a.curId(), idb = b.curId();
-    const s = (id: typeof ida) => `${gvkStr(id)}|${id.namespace || "~X"}|${id.name || "~N"}`;
-    const x = s(ida), y = s(idb);
+    const x = a.s, y = b.s;
     return x < y ? -1 : x > y ? 1 : 0;
   };
-  return [...list].sort(cmp);
+  return keyed.sort(cmp).map((k) => k.r);
 }
 
 function gvkStr(g: { group: string; version: string; kind: string }): string {

@@ -1,7 +1,7 @@
 /** Name-reference fix-up (kustomize api/filters/nameref): references follow renamed resources. */
 import { KustomizeError } from "./errors.ts";
 import { type NameBackRef, specSelects, walkFieldSpec } from "./fieldspec.ts";
-import { effectiveNs, gvkSelected, idString, isClusterScoped, type Resource } from "./resource.ts";
+import { effectiveNs, gvkSelected, idString, isClusterScoped, type ResId, type Resource } from "./resource.ts";
 import { isMap, type Value, type VMap } from "./value.ts";
 
 function sameEnding(a: string[], b: string[]): boolean {
@@ -21,9 +21,14 @@ function psEquals(r: Resource, o: Resource, allowEmpty: boolean): boolean {
   return sameEnding(r.prefixes, o.prefixes) && sameEnding(r.suffixes, o.suffixes);
 }
 
-function candidatesFor(all: Resource[], referrer: Resource): Resource[] {
+/**
+ * The referral candidates of one referrer (kustomize nameref's same-namespace sieve), as a membership test
+ * rather than a list: the referrer side is fixed when it is made (as a list built then would be), each
+ * candidate is tested when asked. `pred(t)` is `candidatesFor(all, referrer).includes(t)` at that moment.
+ */
+function candidatesFor(referrer: Resource): (t: Resource) => boolean {
   const rid = referrer.curId();
-  if (isClusterScoped(rid)) return all;
+  if (isClusterScoped(rid)) return () => true;
   const rbNs = new Set<string>();
   if (referrer.kind === "RoleBinding" && Array.isArray(referrer.obj.subjects)) {
     for (const s of referrer.obj.subjects) {
@@ -35,26 +40,56 @@ function candidatesFor(all: Resource[], referrer: Resource): Resource[] {
       }
     }
   }
-  return all.filter((t) => {
-    const id = t.curId();
-    if (isClusterScoped(id)) return true;
-    if (effectiveNs(id) === effectiveNs(rid)) return true;
-    return rbNs.has(t.namespace);
-  });
+  const rns = effectiveNs(rid);
+  const refNamespace = referrer.namespace;
+  const member = (id: ResId, namespace: string) => isClusterScoped(id) || effectiveNs(id) === rns || rbNs.has(namespace);
+  // the referrer is a candidate of itself, judged by its id as it was here (it is the one resource the
+  // fix-ups below write to)
+  const self = member(rid, refNamespace);
+  return (t) => t === referrer ? self : member(t.curId(), t.namespace);
+}
+
+/** Resources by the names in their previous ids, in list order (the first sieve of every referral lookup). */
+function byPreviousName(all: Resource[]): Map<string, Resource[]> {
+  const m = new Map<string, Resource[]>();
+  for (const r of all) {
+    for (const id of r.prevIds) {
+      let l = m.get(id.name);
+      if (!l) m.set(id.name, l = []);
+      if (l[l.length - 1] !== r) l.push(r);
+    }
+  }
+  return m;
 }
 
 export function fixNameReferences(all: Resource[], backRefs: NameBackRef[]): void {
+  const prevNamed = byPreviousName(all);
+  const NONE: Resource[] = [];
+  // resources with previous ids, by the namespace of their original id (stable: previous ids do not change
+  // here); those without previous ids have their current id as the original, so are looked at as they are
+  const byOrgNs = new Map<string, Resource[]>();
+  const noPrev: Resource[] = [];
+  for (const r of all) {
+    if (r.prevIds.length === 0) noPrev.push(r);
+    else {
+      const ns = r.prevIds[0]!.namespace;
+      let l = byOrgNs.get(ns);
+      if (!l) byOrgNs.set(ns, l = []);
+      l.push(r);
+    }
+  }
   for (const referrer of all) {
-    let cands: Resource[] | undefined;
+    let cands: ((t: Resource) => boolean) | undefined;
     const orgId = referrer.orgId();
+    const gvk = referrer.gvk();
     for (const br of backRefs) {
       for (const fs of br.fieldSpecs) {
         if (!specSelects(fs, orgId)) continue;
-        if (!specSelects(fs, referrer.gvk())) continue;
-        cands ??= candidatesFor(all, referrer);
+        if (!specSelects(fs, gvk)) continue;
+        cands ??= candidatesFor(referrer);
         const c = cands;
-        const select = (oldName: string, list: Resource[], identical: (rs: Resource[]) => boolean) => {
-          let l = list.filter((r) => r.prevIds.some((id) => id.name === oldName));
+        const select = (oldName: string, inList: (r: Resource) => boolean, identical: (rs: Resource[]) => boolean) => {
+          let l = (prevNamed.get(oldName) ?? NONE).filter(inList);
           l = l.filter((r) => r.prevIds.some((id) => gvkSelected(id, br.gvk)));
           if (fs.path.endsWith("roleRef/name")) {
             const rr = referrer.obj.roleRef;
@@ -95,13 +130,15 @@ export function fixNameReferences(all: Resource[], backRefs: NameBackRef[]): voi
             if (m.name === undefined) throw new KustomizeError("path config error; no 'name' field in node");
             return;
           }
-          let list = c;
-          if (m.namespace !== undefined) {
+          let inList = c;
+          if (m.namespace !== undefined && prevNamed.has(m.name)) {
+            // (with no resource once named so, the lookup finds nothing whichever list it searches)
             const ns = String(m.namespace);
-            const byOrg = c.filter((r) => r.orgId().namespace === ns);
-            list = byOrg.length > 0 ? byOrg : c.filter((r) => r.namespace === ns);
+            const byOrg = (r: Resource) => c(r) && r.orgId().namespace === ns;
+            const anyByOrg = (byOrgNs.get(ns) ?? NONE).some(byOrg) || noPrev.some(byOrg);
+            inList = anyByOrg ? byOrg : (r) => c(r) && r.namespace === ns;
           }
-          const ref = select(m.name, list, namesNsSame);
+          const ref = select(m.name, inList, namesNsSame);
           if (!ref) return;
           ref.refBy.push(idString(referrer.curId()));
           if (ref.name === m.name && ref.namespace === "") return;

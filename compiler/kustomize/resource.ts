@@ -34,8 +34,19 @@ export function apiVersionOf(g: Gvk): string {
   return g.group ? `${g.group}/${g.version}` : g.version;
 }
 
+/** kind → apiVersions under which it is cluster-scoped (CLUSTER_SCOPED, indexed by kind). */
+const CLUSTER_SCOPED_BY_KIND = new Map<string, Set<string>>();
+for (const e of CLUSTER_SCOPED) {
+  const i = e.lastIndexOf(" ");
+  const kind = e.slice(i + 1);
+  let s = CLUSTER_SCOPED_BY_KIND.get(kind);
+  if (!s) CLUSTER_SCOPED_BY_KIND.set(kind, s = new Set());
+  s.add(e.slice(0, i));
+}
+
 export function isClusterScoped(g: Gvk): boolean {
-  return CLUSTER_SCOPED.has(`${apiVersionOf(g)} ${g.kind}`);
+  const s = CLUSTER_SCOPED_BY_KIND.get(g.kind);
+  return s !== undefined && s.has(apiVersionOf(g));
 }
 
 export function effectiveNs(id: ResId): string {
@@ -51,6 +62,14 @@ export function gvkString(g: Gvk): string {
 /** kustomize ResId.String(): `Kind.version.group/name.namespace`. */
 export function idString(id: ResId): string {
   return `${gvkString(id)}/${id.name || "[noName]"}.${id.namespace || "[noNs]"}`;
+}
+
+/**
+ * A string key with `idKey(a) === idKey(b)` exactly when `idEquals(a, b)`: for indexing resources by id
+ * (Maps and Sets) instead of scanning lists.
+ */
+export function idKey(id: ResId): string {
+  return `${id.group}\u0000${id.version}\u0000${id.kind}\u0000${id.name}\u0000${effectiveNs(id)}`;
 }
 
 export function idEquals(a: ResId, b: ResId): boolean {
@@ -107,10 +126,12 @@ export class Resource {
     return this.str(["metadata", "namespace"]);
   }
   gvk(): Gvk {
-    return { ...parseApiVersion(this.str(["apiVersion"])), kind: this.kind };
+    const { group, version } = parseApiVersion(this.str(["apiVersion"]));
+    return { group, version, kind: this.kind };
   }
   curId(): ResId {
-    return { ...this.gvk(), name: this.name, namespace: this.namespace };
+    const { group, version } = parseApiVersion(this.str(["apiVersion"]));
+    return { group, version, kind: this.kind, name: this.name, namespace: this.namespace };
   }
   orgId(): ResId {
     return this.prevIds[0] ?? this.curId();

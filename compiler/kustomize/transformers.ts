@@ -1,7 +1,7 @@
 /** kustomize's builtin transformers: namespace, prefix/suffix, labels, annotations, images, replicas. */
 import { KustomizeError } from "./errors.ts";
 import { type FieldSpec, specSelects, walkFieldSpec } from "./fieldspec.ts";
-import { effectiveNs, idEquals, idString, isClusterScoped, type Resource } from "./resource.ts";
+import { effectiveNs, idKey, idString, isClusterScoped, type Resource } from "./resource.ts";
 import { has, isMap, newMap, scalarText, type Value, type VMap } from "./value.ts";
 
 export function namespaceTransform(
@@ -39,10 +39,14 @@ export function namespaceTransform(
       walkFieldSpec(r.obj, f, "scalar", (s) => setVal(s.holder, s.key));
     }
   }
-  for (const r of list) {
-    const id = r.curId();
-    const n = list.filter((x) => idEquals(x.curId(), id)).length;
-    if (n !== 1) throw new KustomizeError(`namespace transformation produces ID conflict: ${idString(id)}`);
+  const ids = list.map((r) => r.curId());
+  const counts = new Map<string, number>();
+  for (const id of ids) {
+    const k = idKey(id);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  for (const id of ids) {
+    if (counts.get(idKey(id)) !== 1) throw new KustomizeError(`namespace transformation produces ID conflict: ${idString(id)}`);
   }
 }
 
