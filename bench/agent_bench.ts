@@ -4,7 +4,17 @@
 //     (the two backends of shared/signing), side by side with ratios.
 //  2. Idle RSS of a running agent: `deno run -P=conductor conductor/main.ts agent` (management role, signing
 //     key, leader) against a real kube-apiserver from e2e/cluster; VmRSS from /proc/<pid>/status once settled.
-// Usage: deno run -A bench/agent_bench.ts [seconds-per-measurement] [--no-rss]
+//
+// Idle VmRSS, management role + signing + leader, KUBECONFIG file (so `yaml` is loaded), 2 shared cores:
+//   before (1eba0ec):                                     91.5–93.6 MiB  — zod + every kind's schema via
+//     schemas/mod.ts, zod + 24 parameter schemas via shared/capabilities.ts, yaml, node:process
+//   agent graph trimmed (names.ts, capability_names.ts):  74.4–75.5 MiB  — the agent's static graph has no
+//     npm package but @noble/ed25519; yaml is imported only when a kubeconfig file is read (in-cluster: never)
+//   + --agent-v8-flags=--max-semi-space-size=1           68.6 MiB
+//   + --agent-v8-flags=--optimize-for-size               68.2 MiB
+//   + --agent-v8-flags=--lite-mode                        64.1 MiB  (no optimising JIT: not proposed)
+// Usage: deno run -A bench/agent_bench.ts [seconds-per-measurement] [--no-rss] [--no-sign]
+//          [--agent-v8-flags=<flags>]   (passed to the agent as `deno run --v8-flags=<flags>`, to try V8 settings)
 import {
   canonicalBytes,
   generateKeyPairPem,
@@ -17,6 +27,10 @@ import { apply, startCluster } from "../e2e/cluster/mod.ts";
 
 const SECONDS = Number(Deno.args.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 2);
 const RSS = !Deno.args.includes("--no-rss");
+const SIGN = !Deno.args.includes("--no-sign");
+const AGENT_V8_FLAGS = Deno.args.find((a) => a.startsWith("--agent-v8-flags="))?.slice(
+  "--agent-v8-flags=".length,
+);
 const TARGET_MIB = 80;
 
 const spec = {
@@ -59,7 +73,7 @@ const results: Record<Backend, { sign: number; verify: number }> = {
   webcrypto: { sign: 0, verify: 0 },
   noble: { sign: 0, verify: 0 },
 };
-for (const be of ["webcrypto", "noble"] as const) {
+for (const be of SIGN ? ["webcrypto", "noble"] as const : []) {
   const priv = await loadPrivateKeyPem(pair.privatePem, "bench", be);
   const [pub] = await loadPublicKeysPem(pair.publicPem, "bench", be);
   const sig = await priv.sign(msg);
@@ -70,7 +84,7 @@ for (const be of ["webcrypto", "noble"] as const) {
 const f = (n: number) => n.toFixed(0).padStart(10);
 console.log(`\nEd25519 over ${msg.length} canonical bytes (${SECONDS}s per cell, 2 shared cores)`);
 console.log(`operation     webcrypto/s      noble/s   webcrypto÷noble`);
-for (const op of ["sign", "verify"] as const) {
+for (const op of SIGN ? ["sign", "verify"] as const : []) {
   const w = results.webcrypto[op], n = results.noble[op];
   console.log(`${op.padEnd(10)} ${f(w)}   ${f(n)}   ${(w / n).toFixed(2).padStart(10)}×`);
 }
@@ -88,7 +102,14 @@ if (RSS) {
     await Deno.writeTextFile(`${dir}/k.pem`, pair.privatePem);
     await Deno.writeTextFile(`${dir}/k.pub`, pair.publicPem);
     child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-q", "-P=conductor", new URL("../conductor/main.ts", import.meta.url).pathname, "agent"],
+      args: [
+        "run",
+        "-q",
+        "-P=conductor",
+        ...(AGENT_V8_FLAGS ? [`--v8-flags=${AGENT_V8_FLAGS}`] : []),
+        new URL("../conductor/main.ts", import.meta.url).pathname,
+        "agent",
+      ],
       env: {
         NO_COLOR: "1",
         CONDUCTOR_ROLE: "management",
@@ -118,6 +139,7 @@ if (RSS) {
       await new Promise((r) => setTimeout(r, 2000));
     }
     const v = samples.at(-1)!;
+    if (AGENT_V8_FLAGS) console.log(`agent V8 flags: ${AGENT_V8_FLAGS}`);
     console.log(`samples (MiB): ${samples.map((x) => x.toFixed(1)).join(" ")}`);
     console.log(
       `idle VmRSS: ${v.toFixed(1)} MiB  → ${v < TARGET_MIB ? "within" : "OVER"} the ${TARGET_MIB} MiB target`,
