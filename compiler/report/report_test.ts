@@ -242,7 +242,7 @@ Deno.test("hook: launch, enable and component accept --report; the report lists 
 
   await Deno.writeTextFile(`${d}/mgmt.pub`, "-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----\n");
   const e = await cli(
-    ["enable", "--output", "enable", "--output-public-key", "pub/mgmt.pem"],
+    ["enable", "--output", "enable", "--output-public-key", "pub/mgmt.pem", "--unencrypted"],
     d,
     { COMPILER_REPORT: "enable-report.json" },
   );
