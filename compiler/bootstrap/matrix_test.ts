@@ -33,6 +33,8 @@ const KEY_FILE = `${REPO}/examples/demo-age-key.txt`;
 const SOPS_BUILD = `${REPO}/tools/oracles/sops/build.sh`;
 const VERSIONS = ["v1.9.3", "v1.10.9", "v1.11.5", "v1.12.6"];
 const ROLES = ["management", "tenant"] as const;
+/** Nodes of the bootstrap reference input (its run without --seed). */
+const CONFIGS_UNSEEDED = 5;
 const dec = new TextDecoder();
 
 /** The ClusterInput reference inputs (the packbuild ones are other kinds). */
@@ -73,7 +75,7 @@ async function plaintextOf(file: string, bytes: Uint8Array): Promise<string> {
     : text;
 }
 
-async function bootstrapCli(input: string, out: string, cwd: string) {
+async function bootstrapCli(input: string, out: string, cwd: string, seeded = true) {
   let stderr = "";
   const env: Record<string, string> = {
     HOME: "/nonexistent-home",
@@ -81,7 +83,16 @@ async function bootstrapCli(input: string, out: string, cwd: string) {
     SOPS_AGE_KEY_FILE: KEY_FILE,
   };
   const code = await runCompilerCli(
-    ["bootstrap", "--input", input, "--output", out, "--age-recipient", recipient, "--seed", "matrix"],
+    [
+      "bootstrap",
+      "--input",
+      input,
+      "--output",
+      out,
+      "--age-recipient",
+      recipient,
+      ...(seeded ? ["--seed", "matrix"] : []),
+    ],
     { env: (n) => env[n], stdout: () => {}, stderr: (s) => (stderr += s), cwd },
   );
   return { code, stderr };
@@ -127,6 +138,37 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Prom
       while (next < items.length) await fn(items[next++]!);
     }),
   );
+}
+
+/** PKCS#1 RSAPrivateKey DER → PKCS#8 PrivateKeyInfo DER (rsaEncryption), for WebCrypto. */
+function pkcs1ToPkcs8(pkcs1: Uint8Array): Uint8Array {
+  const len = (n: number) =>
+    n < 0x80
+      ? [n]
+      : n < 0x100
+      ? [0x81, n]
+      : n < 0x10000
+      ? [0x82, n >> 8, n & 0xff]
+      : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  const tlv = (tag: number, body: number[]) => [tag, ...len(body.length), ...body];
+  const algorithm = [
+    0x30,
+    0x0d,
+    0x06,
+    0x09,
+    0x2a,
+    0x86,
+    0x48,
+    0x86,
+    0xf7,
+    0x0d,
+    0x01,
+    0x01,
+    0x01,
+    0x05,
+    0x00,
+  ];
+  return Uint8Array.from(tlv(0x30, [0x02, 0x01, 0x00, ...algorithm, ...tlv(0x04, [...pkcs1])]));
 }
 
 /** The reference input rewritten for one cell. */
@@ -289,6 +331,48 @@ Deno.test({
       });
 
       assert(ran, "the bootstrap runs failed (see the step above)");
+
+      // Production keys (no --seed: the parallel fast RSA search) go through the same oracle.
+      const fresh = await t.step("without --seed: fresh keys, the same checks", async () => {
+        const dir = `${tmp}/unseeded`;
+        await Deno.mkdir(dir);
+        const doc = rewrite(texts.get(BOOTSTRAP_INPUT)!, "v1.12.6", "tenant");
+        await Deno.writeTextFile(`${dir}/cluster.yaml`, stringify(doc));
+        const r = await bootstrapCli("cluster.yaml", "out", dir, false);
+        assertEquals(r.code, 0, r.stderr);
+        const bundle = parse(
+          await plaintextOf("unseeded bundle", await Deno.readFile(`${dir}/out/${doc.name}-secrets.yaml`)),
+        );
+        const pem = atob((bundle as any).certs.k8sserviceaccount.key as string);
+        assert(pem.startsWith("-----BEGIN RSA PRIVATE KEY-----\n"), pem.slice(0, 40));
+        const pkcs1 = Uint8Array.from(atob(pem.replace(/-----[A-Z ]+-----|\s/g, "")), (c) => c.charCodeAt(0));
+        const key = await crypto.subtle.importKey(
+          "pkcs8",
+          pkcs1ToPkcs8(pkcs1) as BufferSource,
+          { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+          true,
+          ["sign"],
+        );
+        assertEquals(
+          (key.algorithm as RsaHashedKeyAlgorithm).modulusLength,
+          4096,
+          "service-account key size",
+        );
+        for (const node of doc.bootstrap.nodes as { hostname: string; role: string }[]) {
+          const bare = node.hostname.slice((doc.name as string).length + 1);
+          const secret = parse(
+            await plaintextOf(
+              node.hostname,
+              await Deno.readFile(`${dir}/out/seam-mc-${doc.name}-${bare}.yaml`),
+            ),
+          ) as any;
+          const f = `${tmp}/configs/unseeded--${node.hostname}.yaml`;
+          await Deno.writeTextFile(f, secret.stringData["machineconfig.yaml"]);
+          configs.push({ file: f, cell: "unseeded", node: node.hostname, role: node.role });
+          nodeRoles[node.role] = (nodeRoles[node.role] ?? 0) + 1;
+        }
+      });
+      assert(fresh, "the unseeded run failed (see the step above)");
       await t.step(`Talos validates every machine config (one oracle invocation)`, async () => {
         const results = await validateWithOracle(configs.map((c) => c.file));
         assertEquals(results.length, configs.length, "the oracle answered for every file");
@@ -331,9 +415,10 @@ Deno.test({
             nodeRoles.worker ?? 0
           }) valid, ${encrypted.length} encrypted files decrypted by sops -d to the same data ` +
           `(${sameBytes} also byte for byte), ` +
-          `3 runs per cell byte-identical`,
+          `3 runs per cell byte-identical; plus one run without --seed (${CONFIGS_UNSEEDED} configs)`,
       );
       assertEquals(cells.length, VERSIONS.length * (1 + IMPORT_INPUTS.length * ROLES.length));
+      assertEquals(configs.filter((c) => c.cell === "unseeded").length, CONFIGS_UNSEEDED);
       for (const r of ["init", "controlplane", "worker"]) assert((nodeRoles[r] ?? 0) > 0, `no ${r} node`);
     } finally {
       await Deno.remove(tmp, { recursive: true });
