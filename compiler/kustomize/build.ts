@@ -141,10 +141,15 @@ function loadResourcesFromText(text: string, file: string): Resource[] {
   return out;
 }
 
-function appendAll(acc: Acc, rs: Resource[], kfile: string, field: string): void {
-  // ids of what is there (transformers may have changed them since the last append), then one lookup each
-  const seen = new Set<string>();
-  for (const x of acc.resources) seen.add(idKey(x.curId()));
+/**
+ * Add resources, refusing an id already there. `seen` holds the keys of the ids in `acc` (built here when
+ * not given); a caller appending several times may pass the same set while nothing else changes the ids.
+ */
+function appendAll(acc: Acc, rs: Resource[], kfile: string, field: string, seen?: Set<string>): void {
+  if (!seen) {
+    seen = new Set<string>();
+    for (const x of acc.resources) seen.add(idKey(x.curId()));
+  }
   for (const r of rs) {
     const id = r.curId();
     const key = idKey(id);
@@ -232,6 +237,10 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, orig
     if (ctx.sortOptions === undefined && isMap(k.sortOptions)) ctx.sortOptions = k.sortOptions;
     // 1. resources
     const entries = [...strings(k, "resources", kfile), ...strings(k, "bases", kfile)];
+    // the ids in acc: only these appends change them until the resources are in (subdirectories are
+    // accumulated and transformed on their own)
+    const seen = new Set<string>();
+    for (const x of acc.resources) seen.add(idKey(x.curId()));
     for (const e of entries) {
       if (isRemote(e)) throw new RemoteResourceError(e, { file: kfile, path: "resources" });
       const p = joinPath(dir, e);
@@ -245,7 +254,7 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, orig
           }
           throw err;
         }
-        appendAll(acc, sub.resources, kfile, "resources");
+        appendAll(acc, sub.resources, kfile, "resources", seen);
         acc.config = mergeTC(acc.config, sub.config);
         for (const v of sub.vars) {
           if (acc.vars.some((x) => x.name === v.name)) {
@@ -257,7 +266,7 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, orig
         const fp = ldr.resolve(e, "resources");
         const rs = loadResourcesFromText(decode(ctx.fs.readFile(fp)!), fp);
         if (originPath !== undefined) for (const r of rs) r.origin = { path: goJoin(originPath, e) };
-        appendAll(acc, rs, kfile, "resources");
+        appendAll(acc, rs, kfile, "resources", seen);
       } else {
         throw new KustomizeError(
           `accumulating resources: accumulation err='accumulating resources from '${e}': evalsymlink failure on '${p}' : lstat ${p}: no such file or directory'`,
@@ -776,7 +785,8 @@ export function legacySort(list: Resource[], first = LEGACY_FIRST, last = LEGACY
   // the resources' ids afresh on every comparison)
   const keyed = list.map((r) => {
     const id = r.curId();
-    return { r, g: id, gs: gs(id), o: order.get(id.kind) ?? 0, s: `${gvkStr(id)}|${id.namespace || "~X"}|${id.name || "~N"}` };
+    const s = `${gvkStr(id)}|${id.namespace || "~X"}|${id.name || "~N"}`;
+    return { r, g: id, gs: gs(id), o: order.get(id.kind) ?? 0, s };
   });
   type K = (typeof keyed)[number];
   const cmp = (a: K, b: K): number => {

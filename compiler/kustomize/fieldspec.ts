@@ -1,6 +1,6 @@
 /** Field specs (`{group, version, kind, path, create}`) and walking a resource along one. */
 import { KustomizeError } from "./errors.ts";
-import { gvkSelected, type Gvk } from "./resource.ts";
+import type { Gvk } from "./resource.ts";
 import { parseYamlDocs } from "./yaml_parse.ts";
 import { BUILTIN_FIELD_SPECS } from "./data/builtin_fieldspecs.ts";
 import { has, isMap, newMap, type Value, type VMap } from "./value.ts";
@@ -125,12 +125,12 @@ export function mergeConfig(c: TransformerConfig, m: VMap, where: string): Trans
   return out;
 }
 
+/** gvkSelected(g, the spec's non-empty group/version/kind), without building the selector. */
 export function specSelects(fs: FieldSpec, g: Gvk): boolean {
-  const sel: Partial<Gvk> = {};
-  if (fs.group) sel.group = fs.group;
-  if (fs.version) sel.version = fs.version;
-  if (fs.kind) sel.kind = fs.kind;
-  return gvkSelected(g, sel);
+  if (fs.group && g.group !== fs.group) return false;
+  if (fs.version && g.version !== fs.version) return false;
+  if (fs.kind && g.kind !== fs.kind) return false;
+  return true;
 }
 
 export function splitPath(path: string): string[] {

@@ -155,7 +155,14 @@ export function parseYamlDocs(text: string, file: string, opts: ParseOptions = {
     | { errors?: unknown };
   if (!Array.isArray(docs)) return [];
   const out: ParsedDoc[] = [];
-  const lineOf = (offset: number) => text.slice(0, offset).split("\n").length;
+  // 1-based line of an offset; documents come in order, so count on from the previous one
+  let lastOffset = 0, lastLine = 1;
+  const lineOf = (offset: number) => {
+    if (offset < lastOffset) lastOffset = 0, lastLine = 1;
+    for (let i = text.indexOf("\n", lastOffset); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) lastLine++;
+    lastOffset = offset;
+    return lastLine;
+  };
   for (const doc of docs) {
     const err = doc.errors[0];
     if (err) {
