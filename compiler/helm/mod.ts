@@ -30,7 +30,6 @@ import { TemplateSet, toGo } from "./template/mod.ts";
 
 export { type Chart, loadChart, loadChartBytes } from "./chart/loader.ts";
 export { DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION } from "./render.ts";
-export { runHelmCli } from "./cli.ts";
 export {
   type ChartSourceOptions,
   type FetchedChart,

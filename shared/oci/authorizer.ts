@@ -7,7 +7,7 @@
 import { AUTH_HINT, RegistryError } from "./errors.ts";
 import { type Challenge, parseWwwAuthenticate, pickChallenge, repositoryScope } from "./auth.ts";
 import { basicAuthorization, type RegistryCredential } from "./credentials.ts";
-import type { RequestEvent } from "./client.ts";
+import type { RequestEvent } from "./request_event.ts";
 
 /** What the authorizer needs to know about the request it authorizes. */
 export interface AuthRequest {

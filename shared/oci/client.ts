@@ -23,6 +23,8 @@
  */
 import { AUTH_HINT, RegistryError, type RegistryErrorDetail } from "./errors.ts";
 import { Authorizer } from "./authorizer.ts";
+import type { RequestEvent } from "./request_event.ts";
+export type { RequestEvent } from "./request_event.ts";
 import type { RegistryCredential } from "./credentials.ts";
 import { ociDigest, verifyDigest } from "./digest.ts";
 import {
@@ -52,14 +54,6 @@ export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
 });
 
 /** One HTTP exchange, reported to `onRequest` (logging, tests counting requests). */
-export interface RequestEvent {
-  method: string;
-  url: string;
-  /** HTTP status; 0 when the request failed without an answer. */
-  status: number;
-  /** 1-based attempt of the operation this request belongs to. */
-  attempt: number;
-}
 
 export interface RegistryClientOptions {
   /** `host[:port]` */

@@ -1,6 +1,6 @@
 // text/template builtin functions (renderers.md §1.8).
 
-import type { GoFunc, GoSig } from "./template.ts";
+import type { GoFunc, GoSig } from "./go_func.ts";
 import { sprint, sprintf, sprintln } from "./fmt.ts";
 import { GoInt, goTypeName, isPlainMap, isStruct, isTrue, printValue } from "./value.ts";
 
