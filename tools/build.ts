@@ -11,11 +11,19 @@ export interface Target {
   name: "compiler" | "conductor";
   entry: string;
   permissionSet: string;
+  /** Modules loaded at run time by path (workers), which the module graph cannot see. */
+  include: readonly string[];
 }
 
 export const TARGETS: readonly Target[] = [
-  { name: "compiler", entry: "compiler/main.ts", permissionSet: "compiler" },
-  { name: "conductor", entry: "conductor/main.ts", permissionSet: "conductor" },
+  // The RSA prime search runs a worker; without it the binary silently searches on one thread.
+  {
+    name: "compiler",
+    entry: "compiler/main.ts",
+    permissionSet: "compiler",
+    include: ["compiler/talos/prime_worker.ts"],
+  },
+  { name: "conductor", entry: "conductor/main.ts", permissionSet: "conductor", include: [] },
 ];
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -105,7 +113,11 @@ export async function build(
   const childEnv: Record<string, string> = denort.path ? { DENORT_BIN: denort.path } : {};
   for (const t of TARGETS) {
     const out = `dist/${t.name}`;
-    const res = await _run(["compile", "-q", `-P=${t.permissionSet}`, "-o", out, t.entry], childEnv);
+    const includes = t.include.flatMap((f) => ["--include", f]);
+    const res = await _run(
+      ["compile", "-q", `-P=${t.permissionSet}`, ...includes, "-o", out, t.entry],
+      childEnv,
+    );
     if (res.code !== 0) {
       log(`build: deno compile ${t.entry} failed:\n${res.out}`);
       return 1;

@@ -8,6 +8,11 @@ Deno.test("build targets pair each binary with its permission set", () => {
   ]);
 });
 
+Deno.test("run-time modules the graph cannot see are included and exist", () => {
+  for (const t of TARGETS) for (const f of t.include) Deno.statSync(new URL(`../${f}`, import.meta.url));
+  assertEquals(TARGETS.find((t) => t.name === "compiler")!.include, ["compiler/talos/prime_worker.ts"]);
+});
+
 Deno.test("a missing DENORT_BIN is named in one line", async () => {
   const r = await resolveDenort((k) => (k === "DENORT_BIN" ? "/nonexistent/denort" : undefined));
   assertEquals(r.error, "DENORT_BIN=/nonexistent/denort does not exist");
