@@ -35,7 +35,7 @@ export interface EncryptOptions {
   existingAgeEntries?: readonly AgeKeyEntry[] | undefined;
   /** IVs of values that did not change (from `DecryptedSopsFile.ivStash`). */
   ivStash?: ReadonlyMap<string, Uint8Array> | undefined;
-  /** `version` written in the metadata (default 3.10.2, the layout emitted). */
+  /** `version` written in the metadata (default 3.13.3, the layout emitted). */
   version?: string | undefined;
 }
 

@@ -108,7 +108,7 @@ export function loadEncrypted(text: string, format: SopsFormat, file?: string): 
   return { branches: parts.map((p) => p.branch), metadata };
 }
 
-/** Encrypted branches + metadata → file text in the layout of sops 3.10. */
+/** Encrypted branches + metadata → file text in the layout of sops 3.13. */
 export function emitEncrypted(
   branches: readonly Branch[],
   metadata: SopsMetadata,

@@ -1,13 +1,13 @@
 /**
  * The `sops` metadata block (renderers.md §5.1): reading every layout written by sops 3.7–3.13,
- * and writing the 3.10–3.12 layout (empty key lists omitted, struct order).
+ * and writing the sops 3.13 layout (empty key lists omitted, keys sorted by name).
  */
 import { InputError } from "../../shared/errors.ts";
 import { normaliseRules, RULE_KEYS, type SelectionRules } from "./rules.ts";
 import { fromJS, type MapNode } from "./tree.ts";
 
 /** The sops release whose file layout this implementation writes. */
-export const SOPS_COMPAT_VERSION = "3.10.2";
+export const SOPS_COMPAT_VERSION = "3.13.3";
 
 export interface AgeKeyEntry {
   recipient: string;
@@ -117,16 +117,22 @@ function withFileContext<T>(f: () => T, file: string | undefined): T {
   }
 }
 
-/** Metadata as a plain object in the order sops 3.10–3.12 writes it. */
+/**
+ * Metadata as a plain object in the order sops 3.13 writes it: every mapping's keys sorted by name
+ * (stores/metadata.go `goToSops` sorts the mapstructure map), so `age` entries are `enc` then
+ * `recipient`.
+ */
 export function metadataObject(meta: SopsMetadata): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  if (meta.age.length > 0) o.age = meta.age.map((a) => ({ recipient: a.recipient, enc: a.enc }));
+  if (meta.age.length > 0) o.age = meta.age.map((a) => ({ enc: a.enc, recipient: a.recipient }));
   o.lastmodified = meta.lastModified;
   o.mac = meta.mac;
   for (const [k, y] of RULE_KEYS) if (meta.rules[k]) o[y] = meta.rules[k];
   if (meta.macOnlyEncrypted) o.mac_only_encrypted = true;
   o.version = meta.version;
-  return o;
+  const sorted: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) sorted[k] = o[k];
+  return sorted;
 }
 
 export function metadataNode(meta: SopsMetadata): MapNode {

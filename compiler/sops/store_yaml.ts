@@ -15,15 +15,14 @@ import YAML, {
   isScalar,
   isSeq,
   LineCounter,
-  Pair,
   Scalar,
   YAMLMap,
   YAMLSeq,
 } from "yaml";
 import { InputError } from "../../shared/errors.ts";
 import type { Branch, Comment, Leaf, ListNode, MapEntry, MapNode, Node } from "./tree.ts";
-import { isComment } from "./tree.ts";
 import { goResolvePlain, goTimestamp } from "./go_yaml.ts";
+import { emitGoYaml } from "./go_yaml_emit.ts";
 
 type YNode = unknown;
 
@@ -161,140 +160,16 @@ export function loadYaml(text: string, file = "<yaml>"): Branch[] {
   return out;
 }
 
-const YAML11_AMBIGUOUS =
-  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|[-+]?[0-9][0-9_:]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?\.[0-9_]+([eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|=|<<)$/;
-const TIMESTAMP = /^\d{4}-\d\d?-\d\d?([Tt ]|$)/;
-
-function joinComments(cs: Comment[]): string {
-  return cs.map((c) => c.v).join("\n");
-}
-
-function leafNode(doc: Document, l: Leaf): Scalar {
-  switch (l.t) {
-    case "null":
-      return doc.createNode(null) as Scalar;
-    case "bool":
-      return doc.createNode(l.v) as Scalar;
-    case "int": {
-      const s = new Scalar(BigInt(l.v));
-      return s;
-    }
-    case "float": {
-      const s = new Scalar(l.v);
-      if (Number.isInteger(l.v)) s.minFractionDigits = 1;
-      return s;
-    }
-    case "time":
-      return new Scalar(l.v);
-    case "bytes":
-      return stringNode(new TextDecoder().decode(l.v));
-    case "str":
-      return stringNode(l.v);
-  }
-}
-
-function stringNode(v: string): Scalar {
-  const s = new Scalar(v);
-  if (v.includes("\n")) {
-    // Literal blocks cannot carry trailing spaces on lines or a leading space reliably; let the
-    // library pick a double-quoted form then.
-    s.type = /(^|\n)[ \t]|[ \t](\n|$)/.test(v) ? "QUOTE_DOUBLE" : "BLOCK_LITERAL";
-  } else if (YAML11_AMBIGUOUS.test(v) || TIMESTAMP.test(v) || (v !== "" && goResolvePlain(v).t !== "str")) {
-    s.type = "QUOTE_DOUBLE";
-  }
-  return s;
-}
-
-function buildNode(doc: Document, n: Node): unknown {
-  if (n.t === "map") return buildMap(doc, n);
-  if (n.t === "list") return buildSeq(doc, n);
-  return leafNode(doc, n);
-}
-
-function buildMap(doc: Document, m: MapNode): YAMLMap {
-  const out = new YAMLMap();
-  let head: Comment[] = [];
-  let inline: Comment[] = [];
-  let beginning = true;
-  for (const item of m.items) {
-    if (isComment(item)) {
-      (item.inline ? inline : head).push(item);
-      continue;
-    }
-    const key = stringNode(item.key);
-    if (beginning && head.length > 0 && out.items.length === 0) {
-      key.commentBefore = joinComments(head);
-      head = [];
-    } else if (head.length > 0) {
-      key.commentBefore = joinComments(head);
-      head = [];
-    }
-    beginning = false;
-    const value = buildNode(doc, item.value) as Scalar | YAMLMap | YAMLSeq;
-    if (inline.length > 0) {
-      if (isScalar(value)) value.comment = joinComments(inline);
-      else key.comment = joinComments(inline);
-      inline = [];
-    }
-    out.items.push(new Pair(key, value));
-  }
-  const rest = [...head, ...inline];
-  if (rest.length > 0) {
-    if (out.items.length === 0) out.commentBefore = joinComments(rest);
-    else out.comment = joinComments(rest);
-  }
-  return out;
-}
-
-function buildSeq(doc: Document, l: ListNode): YAMLSeq {
-  const out = new YAMLSeq();
-  let head: Comment[] = [];
-  let inline: Comment[] = [];
-  for (const item of l.items) {
-    if (isComment(item)) {
-      (item.inline ? inline : head).push(item);
-      continue;
-    }
-    const node = buildNode(doc, item) as Scalar | YAMLMap | YAMLSeq;
-    if (head.length > 0) {
-      node.commentBefore = joinComments(head);
-      head = [];
-    }
-    if (inline.length > 0) {
-      if (isScalar(node)) node.comment = joinComments(inline);
-      else node.commentBefore = [node.commentBefore, joinComments(inline)].filter(Boolean).join("\n");
-      inline = [];
-    }
-    out.items.push(node);
-  }
-  const rest = [...head, ...inline];
-  if (rest.length > 0) {
-    if (out.items.length === 0) out.commentBefore = joinComments(rest);
-    else out.comment = joinComments(rest);
-  }
-  return out;
-}
-
 export interface YamlEmitOptions {
   /** Spaces per level; sops' default is 4. */
   indent?: number;
 }
 
-/** Writes branches as a YAML stream (documents separated by `---` when there are several). */
+/**
+ * Writes branches as a YAML stream the way sops does (go-yaml v3 with `SetIndent`; documents
+ * separated by `---`), byte for byte: see go_yaml_emit.ts.
+ */
 export function emitYaml(branches: readonly Branch[], opts: YamlEmitOptions = {}): string {
-  const indent = opts.indent ?? 4;
-  const parts = branches.map((b) => {
-    const doc = new Document(null, { version: "1.2" });
-    doc.contents = buildMap(doc, b) as unknown as typeof doc.contents;
-    return doc.toString({
-      indent,
-      indentSeq: true,
-      lineWidth: 0,
-      minContentWidth: 0,
-      blockQuote: "literal",
-      nullStr: "null",
-    });
-  });
-  if (parts.length <= 1) return parts[0] ?? "{}\n";
-  return parts.join("---\n");
+  if (branches.length === 0) return "{}\n";
+  return emitGoYaml(branches, opts.indent ?? 4);
 }
