@@ -2,9 +2,10 @@
  * Path B (compiler.md §3.4): read the init node's `seam-mc-*` Secret from a live cluster, read-only,
  * through @kubernetes/client-node. D-B1: `seam-tenant-<name>` first (where bootstrap writes it), then
  * `seam-system`. Both NotFound → undefined (the caller falls back to Path C). 30 s timeout per call.
+ * The client is imported on the first read, so only Path B loads it.
  */
-import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
-import { InputError } from "../../shared/mod.ts";
+import type { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { InputError } from "../../shared/errors.ts";
 
 export const CLUSTER_READ_TIMEOUT_MS = 30_000;
 
@@ -41,8 +42,10 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
 
 /** A SecretReader over a kubeconfig; `origin` names it in messages. */
 export function kubeSecretReader(kc: KubeConfig, origin: string): SecretReader {
-  const api = kc.makeApiClient(CoreV1Api);
+  let client: Promise<CoreV1Api> | undefined;
   return async (namespace, name) => {
+    client ??= import("@kubernetes/client-node").then((k) => kc.makeApiClient(k.CoreV1Api));
+    const api = await client;
     try {
       const s = await withTimeout(
         api.readNamespacedSecret({ name, namespace }),

@@ -1,6 +1,6 @@
 import type { Command } from "../command.ts";
-import { REPORT_FLAG, reportRequest } from "../report/mod.ts";
-import { runBootstrap, SEEDED_EPOCH } from "./bootstrap.ts";
+import { REPORT_FLAG } from "../report/flag.ts";
+import { SEEDED_EPOCH } from "./constants.ts";
 
 export const bootstrapCommand: Command = {
   name: "bootstrap",
@@ -71,6 +71,10 @@ machineConfigPaths.`,
   required: ["input", "output"],
   helpOnMissing: false,
   async run(flags, ctx) {
+    const [{ runBootstrap }, { reportRequest }] = await Promise.all([
+      import("./bootstrap.ts"),
+      import("../report/report.ts"),
+    ]);
     const result = await runBootstrap({
       input: flags.strings.get("input")!,
       output: flags.strings.get("output")!,

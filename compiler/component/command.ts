@@ -2,9 +2,6 @@ import type { Command } from "../command.ts";
 import { withCompileReport } from "../report/hook.ts";
 import { formatFlagHelp, splitCommaList } from "../../shared/go_flags.ts";
 import { InputError } from "../../shared/errors.ts";
-import { loadKubeconfig } from "../../shared/kubeconfig.ts";
-import { runCatalog, runDescriptor } from "./component.ts";
-import { kubeDiscoverCluster, runDiscover } from "./discover.ts";
 
 export const componentCommand: Command = withCompileReport({
   name: "component",
@@ -62,6 +59,11 @@ The PermissionSets the profiles reference must exist before Guardian provisions 
     }
     const sink = { stdout: ctx.stdout };
     if (flags.bools.get("discover")) {
+      // Only --discover reads a cluster: the Kubernetes client loads on this path alone.
+      const [{ loadKubeconfig }, { kubeDiscoverCluster, runDiscover }] = await Promise.all([
+        import("../../shared/kubeconfig.ts"),
+        import("./discover.ts"),
+      ]);
       await runDiscover(
         () => {
           try {
@@ -81,11 +83,13 @@ The PermissionSets the profiles reference must exist before Guardian provisions 
       return;
     }
     if (descriptor) {
+      const { runDescriptor } = await import("./component.ts");
       const p = await runDescriptor(descriptor, s("output"), ctx.cwd, sink);
       if (p) ctx.stderr(`compiler component: wrote ${p}\n`);
       return;
     }
     if (components.length > 0) {
+      const { runCatalog } = await import("./component.ts");
       const paths = await runCatalog(
         components,
         {

@@ -1,6 +1,5 @@
 import type { Command } from "../command.ts";
 import { withCompileReport } from "../report/hook.ts";
-import { runEnable } from "./enable.ts";
 
 export const enableCommand: Command = withCompileReport({
   name: "enable",
@@ -107,6 +106,7 @@ with a TokenRequest ('kubectl create token'); the file's header has the commands
   helpOnMissing: true,
   async run(flags, ctx) {
     const s = (n: string) => flags.strings.get(n);
+    const { runEnable } = await import("./enable.ts");
     const result = await runEnable({
       output: s("output")!,
       version: s("version"),

@@ -1,6 +1,5 @@
 import { type Command, KUBECONFIG_FLAG } from "../command.ts";
 import { withCompileReport } from "../report/hook.ts";
-import { writeLaunchBundle } from "./launch.ts";
 
 export const launchCommand: Command = withCompileReport({
   name: "launch",
@@ -22,6 +21,7 @@ Nothing in <dir> changes unless the whole bundle was produced.`,
   helpOnMissing: true,
   async run(flags, ctx) {
     const out = flags.strings.get("output")!;
+    const { writeLaunchBundle } = await import("./launch.ts");
     const path = await writeLaunchBundle(out, ctx.cwd);
     ctx.stderr(`compiler launch: wrote ${path}\n`);
   },

@@ -1,9 +1,6 @@
 import type { Command } from "../command.ts";
 import { withCompileReport } from "../report/hook.ts";
 import { splitCommaList } from "../../shared/go_flags.ts";
-import { loadKubeconfig } from "../../shared/kubeconfig.ts";
-import { kubeMaintenanceCluster } from "./cluster.ts";
-import { runMaintenance } from "./maintenance.ts";
 
 export const maintenanceCommand: Command = withCompileReport({
   name: "maintenance",
@@ -42,6 +39,13 @@ The cluster is only read (get Lease, Pod, Secret, Node); the CR is written to <d
   helpOnMissing: false,
   async run(flags, ctx) {
     const s = (n: string) => flags.strings.get(n);
+    // maintenance always reads the cluster, so the Kubernetes client is loaded up front (connect
+    // stays synchronous, as runMaintenance expects).
+    const [{ loadKubeconfig }, { kubeMaintenanceCluster }, { runMaintenance }] = await Promise.all([
+      import("../../shared/kubeconfig.ts"),
+      import("./cluster.ts"),
+      import("./maintenance.ts"),
+    ]);
     const path = await runMaintenance(
       {
         operation: s("operation")!,

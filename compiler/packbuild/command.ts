@@ -1,7 +1,6 @@
 import type { Command } from "../command.ts";
 import { clockFromSourceDateEpoch } from "../../shared/clock.ts";
-import { REPORT_FLAG, reportRequest } from "../report/mod.ts";
-import { runPackbuild, summaryLine } from "./packbuild.ts";
+import { REPORT_FLAG } from "../report/flag.ts";
 
 export const packbuildCommand: Command = {
   name: "packbuild",
@@ -31,6 +30,10 @@ digests, the CR's digest, the compiler version and the command.`,
   required: ["input", "output"],
   helpOnMissing: false,
   async run(flags, ctx) {
+    const [{ reportRequest }, { runPackbuild, summaryLine }] = await Promise.all([
+      import("../report/report.ts"),
+      import("./packbuild.ts"),
+    ]);
     const tty = Deno.stderr.isTerminal();
     const sde = ctx.env("SOURCE_DATE_EPOCH");
     const result = await runPackbuild({

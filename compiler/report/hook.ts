@@ -8,17 +8,14 @@
  * The report is written by its own atomic write after the outputs. A subcommand that wants the
  * exact output set and the report in the same atomic step calls `writeTreeWithReport` instead
  * (bootstrap does).
+ *
+ * report.ts (and the SOPS engine behind it) is loaded only when a report is asked for, so a
+ * subcommand's start-up does not pay for it.
  */
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Command } from "../command.ts";
-import {
-  type InputRef,
-  renderReport,
-  REPORT_FLAG,
-  reportPathInside,
-  reportRequest,
-  writeReportAlone,
-} from "./report.ts";
+import { REPORT_ENV, REPORT_FLAG } from "./flag.ts";
+import type { InputRef } from "./report.ts";
 
 export interface ReportHookSpec {
   /** Flags naming input files (digested). */
@@ -64,6 +61,12 @@ export function withCompileReport(cmd: Command, spec: ReportHookSpec = {}): Comm
     ...cmd,
     flags,
     async run(parsed, ctx) {
+      // Exactly the case in which reportRequest returns undefined: no report, nothing to load.
+      if (parsed.strings.get(REPORT_FLAG.name) === undefined && !ctx.env(REPORT_ENV)?.trim()) {
+        await cmd.run(parsed, ctx);
+        return;
+      }
+      const { renderReport, reportPathInside, reportRequest, writeReportAlone } = await import("./report.ts");
       const req = reportRequest(cmd.name, flags, parsed, ctx, spec.secretFlags ?? []);
       await cmd.run(parsed, ctx);
       if (!req) return;
