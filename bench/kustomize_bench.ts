@@ -10,7 +10,8 @@
  *   BENCH_SIZES=500,2000 BENCH_RUNS=5 deno run -A bench/kustomize_bench.ts
  *
  * Ours: median of BENCH_RUNS (default 3) runs after a warm-up. The oracle is itself quadratic on these
- * trees (about 14 s at 2,000 objects, ~1.5 min at 5,000), so it runs once per size (BENCH_ORACLE_RUNS).
+ * trees (6–14 s at 2,000 objects; 3.7 min at 5,000 on a loaded 2-core machine), so it runs once per
+ * size (BENCH_ORACLE_RUNS).
  * Without the oracle (npm unreachable) its columns are skipped with the reason.
  */
 import { kustomizeBuild } from "../compiler/kustomize/mod.ts";

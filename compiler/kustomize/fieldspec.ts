@@ -41,10 +41,17 @@ export interface TransformerConfig {
   replicas: FieldSpec[];
 }
 
+/** Parsed builtin field specs, by name: parsed once (read only; specsOf/backRefsOf build fresh specs from them). */
+const BUILTIN_PARSED = new Map<string, VMap>();
+
 function parseBuiltin(name: string): VMap {
+  const cached = BUILTIN_PARSED.get(name);
+  if (cached) return cached;
   const text = BUILTIN_FIELD_SPECS[name];
   if (text === undefined) throw new Error(`missing builtin field specs ${name}`);
-  return (parseYamlDocs(text, name, { timestamps: false })[0]?.value ?? newMap()) as VMap;
+  const m = (parseYamlDocs(text, name, { timestamps: false })[0]?.value ?? newMap()) as VMap;
+  BUILTIN_PARSED.set(name, m);
+  return m;
 }
 
 function specsOf(m: VMap, key: string, where: string): FieldSpec[] {
