@@ -407,3 +407,77 @@ globalThis.addEventListener("unload", () => {
     Deno.removeSync(tmp, { recursive: true });
   } catch { /* ignore */ }
 });
+
+/** Encrypted text with everything random (ciphertexts, IVs, tags, wrapped keys, time) masked. */
+function maskEncrypted(text: string): string[] {
+  return text
+    .replace(/ENC\[AES256_GCM,data:[^,]*,iv:[^,]*,tag:[^,]*,type:/g, "ENC[…,type:")
+    .replace(/-----BEGIN AGE ENCRYPTED FILE-----\n[\s\S]*?-----END AGE ENCRYPTED FILE-----/g, "AGE")
+    .replace(/(lastmodified: )"[^"]*"/g, "$1T")
+    .split("\n");
+}
+
+Deno.test(
+  { name: "oracle: YAML text byte-identical to sops (-d output, -e layout)", ignore: skip },
+  async (t) => {
+    const talos =
+      "version: v1alpha1\nmachine:\n  type: controlplane\n  token: abc\n  certSANs:\n    - 10.0.0.1\n" +
+      "  install:\n    disk: /dev/sda\n    extraKernelArgs: []\ncluster:\n  id: x\n";
+    const tricky: Record<string, string> = {
+      talos,
+      leadingIndent: "    indented first\nnext\n",
+      leadingBreak: "\nafter break\n",
+      trailingSpaces: "line one  \nline two\n",
+      tabs: "a\tb\n\tc\n",
+      noFinalBreak: "a\nb",
+      keep: "x\n\n\n",
+      crlf: "a\r\nb\r\n",
+      unicode: "ünï ✓\n😀 wide\n",
+      quoteish: "'q'\n\"dq\"\n",
+      colon: "a: b",
+      hash: "x #y",
+      yes: "yes",
+      y: "y",
+      num: "0777",
+      empty: "",
+      space: " ",
+      long: "very long ".repeat(30),
+      ts: "2024-01-01",
+      nbsp: "\u00a0x",
+    };
+    const doc = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "talos", annotations: { ...tricky }, labels: {} },
+      stringData: { ...tricky },
+      list: ["a", { b: 1, c: [1.5, 2, true, null] }, ["nested", talos], []],
+    };
+    const plain = "# head\n" + YAML.stringify(doc) + "---\n# second\nb: 2.5 # inline\nc: 1e7 # last\n";
+    for (
+      const [name, rules, extra] of [
+        ["all.yaml", {}, []],
+        ["regex.yaml", { encryptedRegex: "^(stringData|list)$" }, [
+          "--encrypted-regex",
+          "^(stringData|list)$",
+        ]],
+        ["plain-parts.yaml", { unencryptedRegex: "^(metadata|list|b|c)$" }, [
+          "--unencrypted-regex",
+          "^(metadata|list|b|c)$",
+        ]],
+      ] as const
+    ) {
+      await t.step(name, async () => {
+        const theirsEnc = await sopsEncrypt(name, plain, [...extra]);
+        const theirsPlain = await sopsDecrypt(`d-${name}`, theirsEnc);
+        // Our decryption of their file: the same text as `sops -d`, byte for byte.
+        const got = await decryptSopsFile(theirsEnc, "yaml", ids);
+        assertEquals(got.text, theirsPlain);
+        // Our encryption of the same plaintext: their layout line for line (random parts masked),
+        // and `sops -d` of our file prints exactly our decrypted text.
+        const mine = await encryptSopsText(plain, { recipients: [recipient], rules });
+        assertEquals(maskEncrypted(mine), maskEncrypted(theirsEnc));
+        assertEquals(await sopsDecrypt(`m-${name}`, mine), (await decryptSopsFile(mine, "yaml", ids)).text);
+      });
+    }
+  },
+);

@@ -147,7 +147,9 @@ export function decryptBranches(
     let v: Leaf | Comment = value;
     if (encrypted) {
       if (comment) {
-        v = decryptComment(value as Comment, key, path, containerPaths);
+        // sops' decryption returns a fresh `Comment{Value}`: an encrypted inline comment comes
+        // back as a comment line of its own (before the value), which is what `sops -d` prints.
+        v = { t: "comment", v: decryptComment(value as Comment, key, path, containerPaths).v };
       } else if (value.t === "str") {
         try {
           const d = decryptValue(value.v, key, pathString(path));
