@@ -1,28 +1,24 @@
 /**
- * The Conductor signing key (compiler.md §5.8; conductor.md §5.1): Ed25519 through WebCrypto,
- * private key as PKCS#8 PEM, public key as SPKI PEM.
+ * The Conductor signing key (compiler.md §5.8; conductor.md §5.1): Ed25519, private key as PKCS#8
+ * PEM, public key as SPKI PEM. PEM and Ed25519 handling is shared/signing's (the conductor loads these
+ * keys with it); what is enable's own is the input checking, which names a wrong key's algorithm.
  */
 import { InputError } from "../../shared/errors.ts";
+import {
+  generateKeyPairPem,
+  pemBlocks,
+  privateKeyFromPkcs8,
+  privateKeyPem,
+  publicKeyFromSpki,
+  publicKeyPem,
+} from "../../shared/signing/keys.ts";
+
+export { pemEncode as toPem } from "../../shared/signing/keys.ts";
 
 export interface SigningKeyPair {
   privatePem: string;
   publicPem: string;
 }
-
-const _SPKI_ED25519_PREFIX = new Uint8Array([
-  0x30,
-  0x2a,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x70,
-  0x03,
-  0x21,
-  0x00,
-]);
 
 const _OID_NAMES: Record<string, string> = {
   "1.3.101.112": "Ed25519",
@@ -35,29 +31,10 @@ const _OID_NAMES: Record<string, string> = {
   "1.2.840.10040.4.1": "DSA",
 };
 
-function _b64(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
-}
-
-export function toPem(label: string, der: Uint8Array): string {
-  const b64 = _b64(der);
-  const lines = b64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
-}
-
-/** The first PEM block of `text`, or undefined. */
+/** The first (well-formed) PEM block of `text`, or undefined. */
 export function firstPemBlock(text: string): { label: string; der: Uint8Array<ArrayBuffer> } | undefined {
-  const m = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/.exec(text);
-  if (!m) return undefined;
-  let bin: string;
-  try {
-    bin = atob(m[2]!.replace(/[^A-Za-z0-9+/=]/g, ""));
-  } catch {
-    return undefined;
-  }
-  return { label: m[1]!, der: Uint8Array.from(bin, (c) => c.charCodeAt(0)) };
+  const b = pemBlocks(text)[0];
+  return b && { label: b.label, der: new Uint8Array(b.der) };
 }
 
 /** Reads a DER TLV header at `pos`; returns tag, content start and content length. */
@@ -110,22 +87,17 @@ export function keyAlgorithmOf(der: Uint8Array, kind: "pkcs8" | "spki"): string 
   return _OID_NAMES[dotted] ?? `unknown (OID ${dotted})`;
 }
 
+/** The PEM pair of a WebCrypto Ed25519 private key (PKCS#8 as WebCrypto exports it: RFC 8410 v1). */
 async function _pair(privateKey: CryptoKey): Promise<SigningKeyPair> {
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", privateKey));
-  const jwk = await crypto.subtle.exportKey("jwk", privateKey);
-  const x = jwk.x;
-  if (!x) throw new Error("WebCrypto did not return the Ed25519 public key");
-  const raw = Uint8Array.from(atob(x.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-  const spki = new Uint8Array(_SPKI_ED25519_PREFIX.length + raw.length);
-  spki.set(_SPKI_ED25519_PREFIX, 0);
-  spki.set(raw, _SPKI_ED25519_PREFIX.length);
-  return { privatePem: toPem("PRIVATE KEY", pkcs8), publicPem: toPem("PUBLIC KEY", spki) };
+  const key = await privateKeyFromPkcs8(pkcs8);
+  return { privatePem: privateKeyPem(pkcs8), publicPem: publicKeyPem(key.publicKey.spki) };
 }
 
 /** A fresh Ed25519 key pair. */
 export async function generateSigningKey(): Promise<SigningKeyPair> {
-  const kp = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as CryptoKeyPair;
-  return await _pair(kp.privateKey);
+  const { privatePem, publicPem } = await generateKeyPairPem();
+  return { privatePem, publicPem };
 }
 
 /** Parses a PKCS#8 PEM Ed25519 private key (first PEM block); `source` names the file in errors. */
@@ -170,7 +142,7 @@ export async function checkPublicKeyPem(text: string, source: string): Promise<s
   }
   if (alg !== "Ed25519") throw fail(`the key is ${alg}, want Ed25519`);
   try {
-    await crypto.subtle.importKey("spki", block.der, { name: "Ed25519" }, true, ["verify"]);
+    await publicKeyFromSpki(block.der);
   } catch (cause) {
     throw fail("cannot parse the SPKI Ed25519 key", cause);
   }

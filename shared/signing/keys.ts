@@ -238,16 +238,17 @@ export async function loadPublicKeysPem(
   return keys;
 }
 
-function _pem(label: string, der: Uint8Array): string {
+/** A PEM block: `label`, then the base64 of `der` in lines of 64 characters. */
+export function pemEncode(label: string, der: Uint8Array): string {
   const b64 = bytesToBase64(der).replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
 export function privateKeyPem(pkcs8: Uint8Array): string {
-  return _pem("PRIVATE KEY", pkcs8);
+  return pemEncode("PRIVATE KEY", pkcs8);
 }
 export function publicKeyPem(spki: Uint8Array): string {
-  return _pem("PUBLIC KEY", spki);
+  return pemEncode("PUBLIC KEY", spki);
 }
 
 /** A fresh key pair as PEM texts (tests, `compiler enable` may use it too). */
