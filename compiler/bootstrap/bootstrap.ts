@@ -9,21 +9,10 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { type ClusterInput, ClusterInputSchema, validateInput } from "../../schemas/mod.ts";
-import {
-  type Clock,
-  clockFromSourceDateEpoch,
-  cryptoRandom,
-  fixedClock,
-  InputError,
-  loadKubeconfig,
-  type RandomSource,
-  readYamlFile,
-  SeamError,
-  seededRandom,
-  type SourceDoc,
-  toYaml,
-  ValidationError,
-} from "../../shared/mod.ts";
+import { type Clock, clockFromSourceDateEpoch, fixedClock } from "../../shared/clock.ts";
+import { cryptoRandom, type RandomSource, seededRandom } from "../../shared/rand.ts";
+import { InputError, SeamError, ValidationError } from "../../shared/errors.ts";
+import { readYamlFile, type SourceDoc, toYaml } from "../../shared/yaml_io.ts";
 import {
   bundleFromMachineConfig,
   endpointOfMachineConfig,
@@ -203,6 +192,7 @@ export async function runBootstrap(o: BootstrapOptions): Promise<BootstrapResult
     let reader = o.secretReader;
     let origin = "the injected reader";
     if (!reader) {
+      const { loadKubeconfig } = await import("../../shared/kubeconfig.ts");
       const kc = loadKubeconfig({ flag: o.kubeconfig, env: o.env });
       inputs.push({ path: kc.path, credential: true });
       origin = `kubeconfig ${JSON.stringify(kc.path)} (from ${kc.origin})`;

@@ -1,5 +1,5 @@
 /** Derived values of compiler.md §3.5 and the naming rules of §3.8. Pure functions. */
-import { InputError } from "../../shared/mod.ts";
+import { InputError } from "../../shared/errors.ts";
 
 /**
  * Default Kubernetes version per Talos minor. v1.5–v1.9 are compiler.md §3.5's matrix; v1.10–v1.12

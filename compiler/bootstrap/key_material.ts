@@ -6,7 +6,9 @@
  * `SOPS_AGE_KEY`; missing or undecryptable is an error, never a regeneration.
  */
 import { join } from "node:path";
-import { type Clock, InputError, type RandomSource } from "../../shared/mod.ts";
+import type { Clock } from "../../shared/clock.ts";
+import type { RandomSource } from "../../shared/rand.ts";
+import { InputError } from "../../shared/errors.ts";
 import {
   type AgeIdentity,
   decryptSopsFile,

@@ -1,6 +1,6 @@
 /** The Kubernetes objects bootstrap emits (compiler.md §3.8–§3.9), as plain values. */
 import { apiVersionOf, type ClusterInput, KIND_NAMES } from "../../schemas/mod.ts";
-import { toYaml } from "../../shared/mod.ts";
+import { toYaml } from "../../shared/yaml_io.ts";
 import {
   machineConfigSecretName,
   sequenceConfigMapName,
