@@ -149,3 +149,11 @@ Deno.test("launch into a path that is a file fails with a clear message and no s
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("no flag help says (repeatable) twice", () => {
+  for (const c of COMMANDS) {
+    for (const f of c.flags) {
+      assert(!(f.kind === "list" && f.help.includes("(repeatable)")), `${c.name} --${f.name}: the help layer adds it`);
+    }
+  }
+});

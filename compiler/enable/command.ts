@@ -87,7 +87,7 @@ with a TokenRequest ('kubectl create token'); the file's header has the commands
       name: "age-recipient",
       kind: "list",
       value: "<age1...>",
-      help: "age recipient to encrypt the signing key for (repeatable)",
+      help: "age recipient to encrypt the signing key for",
     },
     {
       name: "age-identity",
