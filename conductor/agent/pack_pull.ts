@@ -22,15 +22,9 @@ import {
   signedArtifactSecretPrefix,
 } from "../../shared/signing/mod.ts";
 import { apiVersionOf } from "../../schemas/names.ts";
-import {
-  COND_DEGRADED,
-  COND_VERIFIED,
-  type Condition,
-  REASON_SIG_FAILED,
-  REASON_SIG_VERIFIED,
-  setConditions,
-} from "./conditions.ts";
+import { COND_DEGRADED, COND_VERIFIED, REASON_SIG_FAILED, REASON_SIG_VERIFIED } from "./conditions.ts";
 import { builtinPath, isNotFound, kindPath, type KubeClient } from "./kube_client.ts";
+import { clearSourceDegraded, markSourceDegraded, patchStatusIfChanged } from "./receipt_status.ts";
 import type { KObject } from "./signing_loop.ts";
 import type { Verdict, Verifier } from "./verifier.ts";
 
@@ -139,7 +133,8 @@ export class PackPullLoop {
         { type: COND_DEGRADED, status: "True" as const, reason: REASON_SIG_FAILED, message: verdict.reason },
       ];
       if (receipt) {
-        await this.#status(
+        await patchStatusIfChanged(
+          this.#o.local,
           path,
           receipt,
           { verified: false, signature, verificationFailedReason: verdict.reason },
@@ -174,24 +169,14 @@ export class PackPullLoop {
       receipt = await this.#o.local.mergePatch<KObject>(path, { spec });
     }
     await this.#clearInstalled(delivery, now);
-    await this.#status(path, receipt, { verified: true, signature, verificationFailedReason: null }, [
+    await patchStatusIfChanged(this.#o.local, path, receipt, {
+      verified: true,
+      signature,
+      verificationFailedReason: null,
+    }, [
       { type: COND_VERIFIED, status: "True", reason: REASON_SIG_VERIFIED, message: "" },
       { type: COND_DEGRADED, status: "False", reason: REASON_SIG_VERIFIED, message: "" },
     ], now);
-  }
-
-  async #status(
-    path: string,
-    obj: KObject,
-    fields: Record<string, unknown>,
-    conds: Omit<Condition, "lastTransitionTime">[],
-    now: Date,
-  ) {
-    const st = obj.status ?? {};
-    const { conditions, changed } = setConditions(st.conditions as Condition[] | undefined, conds, now);
-    const differs = Object.entries(fields).some(([k, v]) => (st[k] ?? null) !== v);
-    if (!changed && !differs) return;
-    await this.#o.local.mergePatch(`${path}/status`, { status: { ...fields, conditions } });
   }
 
   /** A PackInstalled marked degraded earlier is cleared once its artifact verifies. */
@@ -203,17 +188,7 @@ export class PackPullLoop {
     } catch {
       return;
     }
-    const list = pi.status?.conditions as Condition[] | undefined;
-    if (list?.find((c) => c.type === COND_DEGRADED)?.status !== "True") return;
-    const { conditions } = setConditions(list, [
-      {
-        type: COND_DEGRADED,
-        status: "False",
-        reason: REASON_SIG_VERIFIED,
-        message: `tenant ${this.#o.clusterRef}`,
-      },
-    ], now);
-    await this.#o.mgmt.mergePatch(`${path}/status`, { status: { conditions } });
+    await clearSourceDegraded(this.#o.mgmt, `${path}/status`, pi, this.#o.clusterRef, now);
   }
 
   async #markInstalled(delivery: string, reason: string, now: Date): Promise<void> {
@@ -225,14 +200,6 @@ export class PackPullLoop {
       if (isNotFound(e)) return;
       throw e;
     }
-    const { conditions, changed } = setConditions(pi.status?.conditions as Condition[] | undefined, [
-      {
-        type: COND_DEGRADED,
-        status: "True",
-        reason: REASON_SIG_FAILED,
-        message: `tenant ${this.#o.clusterRef}: ${reason}`,
-      },
-    ], now);
-    if (changed) await this.#o.mgmt.mergePatch(`${path}/status`, { status: { conditions } });
+    await markSourceDegraded(this.#o.mgmt, `${path}/status`, pi, this.#o.clusterRef, reason, now);
   }
 }

@@ -26,9 +26,9 @@ import {
   type Condition,
   REASON_SIG_FAILED,
   REASON_SIG_VERIFIED,
-  setConditions,
 } from "./conditions.ts";
 import { isNotFound, kindPath, type KubeClient } from "./kube_client.ts";
+import { clearSourceDegraded, markSourceDegraded, patchStatusIfChanged } from "./receipt_status.ts";
 import type { KObject } from "./signing_loop.ts";
 import { rfc3339Seconds } from "./time.ts";
 import type { Verdict, Verifier } from "./verifier.ts";
@@ -125,7 +125,8 @@ export class SnapshotPullLoop {
         message: verdict.reason,
       }];
       if (receipt) {
-        await this.#patchStatus(
+        await patchStatusIfChanged(
+          this.#o.local,
           path,
           receipt,
           {
@@ -133,11 +134,18 @@ export class SnapshotPullLoop {
             degradedSecurityState: true,
             degradedReason: verdict.reason,
           },
-          conds,
+          RECEIPT_HAS_CONDITIONS ? conds : undefined,
           now,
         );
       } else {
-        await this.#markSource(snap, conds, now);
+        await markSourceDegraded(
+          this.#o.mgmt,
+          this.#statusPath(snap),
+          snap,
+          this.#o.clusterRef,
+          verdict.reason,
+          now,
+        );
       }
       return;
     }
@@ -163,11 +171,7 @@ export class SnapshotPullLoop {
       this.#o.log.info("receipt advanced", { receipt: name, snapshotVersion: version });
     }
     const skipped = "skipped" in verdict;
-    await this.#patchStatus(path, receipt, {
-      syncStatus: "InSync",
-      degradedSecurityState: false,
-      degradedReason: "",
-    }, [
+    const conds: Omit<Condition, "lastTransitionTime">[] = [
       {
         type: COND_DEGRADED,
         status: "False",
@@ -188,11 +192,23 @@ export class SnapshotPullLoop {
           message: "no public key configured",
         }]
         : []),
-    ], now);
-    await this.#clearSource(snap, now);
+    ];
+    await patchStatusIfChanged(
+      this.#o.local,
+      path,
+      receipt,
+      {
+        syncStatus: "InSync",
+        degradedSecurityState: false,
+        degradedReason: "",
+      },
+      RECEIPT_HAS_CONDITIONS ? conds : undefined,
+      now,
+    );
+    await clearSourceDegraded(this.#o.mgmt, this.#statusPath(snap), snap, this.#o.clusterRef, now);
     if (snap.status?.lastAckedVersion !== version) {
       await this.#o.mgmt.mergePatch(
-        kindPath("PermissionSnapshot", snap.metadata.namespace, snap.metadata.name, "status"),
+        this.#statusPath(snap),
         {
           status: { lastAckedVersion: version, lastSeen: rfc3339Seconds(now), drift: false },
         },
@@ -200,57 +216,7 @@ export class SnapshotPullLoop {
     }
   }
 
-  async #patchStatus(
-    path: string,
-    obj: KObject,
-    fields: Record<string, unknown>,
-    conds: Omit<Condition, "lastTransitionTime">[],
-    now: Date,
-  ): Promise<void> {
-    const st = obj.status ?? {};
-    const fieldsChanged = Object.entries(fields).some(([k, v]) => st[k] !== v);
-    if (!RECEIPT_HAS_CONDITIONS) {
-      if (fieldsChanged) await this.#o.local.mergePatch(`${path}/status`, { status: fields });
-      return;
-    }
-    const { conditions, changed } = setConditions(st.conditions as Condition[] | undefined, conds, now);
-    if (!changed && !fieldsChanged) return;
-    await this.#o.local.mergePatch(`${path}/status`, { status: { ...fields, conditions } });
-  }
-
-  /** A source marked degraded earlier (e.g. before it was signed) is cleared once it verifies. */
-  async #clearSource(snap: KObject, now: Date): Promise<void> {
-    const list = snap.status?.conditions as Condition[] | undefined;
-    if (list?.find((c) => c.type === COND_DEGRADED)?.status !== "True") return;
-    const { conditions } = setConditions(list, [
-      {
-        type: COND_DEGRADED,
-        status: "False",
-        reason: REASON_SIG_VERIFIED,
-        message: `tenant ${this.#o.clusterRef}`,
-      },
-    ], now);
-    await this.#o.mgmt.mergePatch(
-      kindPath("PermissionSnapshot", snap.metadata.namespace, snap.metadata.name, "status"),
-      {
-        status: { conditions },
-      },
-    );
-  }
-
-  async #markSource(snap: KObject, conds: Omit<Condition, "lastTransitionTime">[], now: Date): Promise<void> {
-    const withCluster = conds.map((c) => ({ ...c, message: `tenant ${this.#o.clusterRef}: ${c.message}` }));
-    const { conditions, changed } = setConditions(
-      snap.status?.conditions as Condition[] | undefined,
-      withCluster,
-      now,
-    );
-    if (!changed) return;
-    await this.#o.mgmt.mergePatch(
-      kindPath("PermissionSnapshot", snap.metadata.namespace, snap.metadata.name, "status"),
-      {
-        status: { conditions },
-      },
-    );
+  #statusPath(snap: KObject): string {
+    return kindPath("PermissionSnapshot", snap.metadata.namespace, snap.metadata.name, "status");
   }
 }
