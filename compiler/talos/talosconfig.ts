@@ -6,23 +6,10 @@
  * talosconfig file around it (go-yaml, 4-space indent, one context named after the cluster).
  */
 import * as ed from "@noble/ed25519";
-import {
-  base64,
-  bitString,
-  bytesToBigint,
-  directoryString,
-  explicit,
-  integer,
-  octetString,
-  oid,
-  pem,
-  seq,
-  set,
-  time,
-  tlv,
-} from "./der.ts";
+import { base64, bitString, bytesToBigint, explicit, integer, oid, pem, seq, time, tlv } from "./der.ts";
 import { type ByteSource, generateEd25519, OID } from "./keys.ts";
 import type { CertAndKey } from "./secrets.ts";
+import { extension, organizationName } from "./x509.ts";
 
 export const TALOS_API_CLIENT_VALIDITY_HOURS = 8760;
 
@@ -150,16 +137,12 @@ export async function issueAdminCertificate(o: AdminCertificateOptions): Promise
   const notAfter = new Date(now.getTime() + (o.validityHours ?? TALOS_API_CLIENT_VALIDITY_HOURS) * 3600_000);
   const serial = bytesToBigint(o.random.bytes(16));
   const leaf = await generateEd25519(o.random);
-  const subject = seq(...(o.roles ?? ["os:admin"]).map((r) => set(seq(oid("2.5.4.10"), directoryString(r)))));
-  const ext = (id: string, critical: boolean, value: Uint8Array) =>
-    critical
-      ? seq(oid(id), tlv(0x01, Uint8Array.of(0xff)), octetString(value))
-      : seq(oid(id), octetString(value));
+  const subject = organizationName(o.roles ?? ["os:admin"]);
   const exts = [
-    ext("2.5.29.15", true, bitString(Uint8Array.of(0x80), 7)),
-    ext("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.2"))),
+    extension("2.5.29.15", true, bitString(Uint8Array.of(0x80), 7)),
+    extension("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.2"))),
   ];
-  if (ski) exts.push(ext("2.5.29.35", false, seq(tlv(0x80, ski))));
+  if (ski) exts.push(extension("2.5.29.35", false, seq(tlv(0x80, ski))));
   const sigAlg = seq(oid(OID.ed25519));
   const tbs = seq(
     explicit(0, integer(2)),

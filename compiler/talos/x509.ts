@@ -29,11 +29,13 @@ export interface CaOptions {
   random: ByteSource;
 }
 
-function name(organization: string[]): Uint8Array {
+/** A distinguished name of `O=` values only (the subjects Talos' CAs and client certificates use). */
+export function organizationName(organization: readonly string[]): Uint8Array {
   return seq(...organization.map((o) => set(seq(oid("2.5.4.10"), directoryString(o)))));
 }
 
-function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array {
+/** An X.509 v3 Extension; `critical` is encoded only when true (DER omits the default FALSE). */
+export function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array {
   return critical ? seq(oid(id), bool(true), octetString(value)) : seq(oid(id), octetString(value));
 }
 
@@ -41,7 +43,7 @@ function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array
 export async function selfSignedCA(key: KeyPair, o: CaOptions): Promise<string> {
   const serial = bytesToBigint(o.random.bytes(16));
   const notAfter = new Date(o.now.getTime() + CA_VALIDITY_HOURS * 3600_000);
-  const subject = name(o.organization);
+  const subject = organizationName(o.organization);
   const ski = o.random.bytes(20);
   const extensions = seq(
     extension("2.5.29.15", true, bitString(Uint8Array.of(0x84), 2)),
