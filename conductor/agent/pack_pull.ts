@@ -12,8 +12,6 @@
  *   `DegradedSecurityState=True` (reason `SignatureVerificationFailed`).
  * A receipt already in the desired state is not written (idempotent).
  */
-import type { Clock } from "../../shared/clock.ts";
-import type { Logger } from "../../shared/logger.ts";
 import { LABEL_MANAGED_BY, tenantNamespace } from "../../shared/runner_keys.ts";
 import {
   base64ToBytesStrict,
@@ -23,10 +21,15 @@ import {
 } from "../../shared/signing/mod.ts";
 import { apiVersionOf } from "../../schemas/names.ts";
 import { COND_DEGRADED, COND_VERIFIED, REASON_SIG_FAILED, REASON_SIG_VERIFIED } from "./conditions.ts";
-import { builtinPath, isNotFound, kindPath, type KubeClient } from "./kube_client.ts";
-import { clearSourceDegraded, markSourceDegraded, patchStatusIfChanged } from "./receipt_status.ts";
+import { builtinPath, isNotFound, kindPath } from "./kube_client.ts";
+import {
+  clearSourceDegraded,
+  markSourceDegraded,
+  patchStatusIfChanged,
+  type SignedPullOptions,
+} from "./receipt_status.ts";
 import type { KObject } from "./signing_loop.ts";
-import type { Verdict, Verifier } from "./verifier.ts";
+import type { Verdict } from "./verifier.ts";
 
 export const PACK_PULL_INTERVAL_MS = 30_000;
 
@@ -35,15 +38,7 @@ interface SecretObj {
   data?: Record<string, string>;
 }
 
-export interface PackPullOptions {
-  mgmt: KubeClient;
-  local: KubeClient;
-  clusterRef: string;
-  namespace: string;
-  verifier: Verifier;
-  clock: Clock;
-  log: Logger;
-}
+export type PackPullOptions = SignedPullOptions;
 
 const _COPIED = [
   "clusterPackRef",

@@ -13,8 +13,23 @@ import {
   REASON_SIG_VERIFIED,
   setConditions,
 } from "./conditions.ts";
+import type { Clock } from "../../shared/clock.ts";
+import type { Logger } from "../../shared/logger.ts";
 import type { KubeClient } from "./kube_client.ts";
 import type { KObject } from "./signing_loop.ts";
+import type { Verifier } from "./verifier.ts";
+
+/** What a pull loop of a signed management source needs. */
+export interface SignedPullOptions {
+  mgmt: KubeClient;
+  local: KubeClient;
+  clusterRef: string;
+  /** The agent namespace, where receipts live. */
+  namespace: string;
+  verifier: Verifier;
+  clock: Clock;
+  log: Logger;
+}
 
 /**
  * Merge-patches `fields` (and, when `conds` is given, the conditions set with them) into the status of

@@ -14,8 +14,6 @@
  * `readOnlyPass` (every replica) loads the store; writes happen only in `pass` (leader), and the
  * kube client refuses writes when fenced anyway.
  */
-import type { Clock } from "../../shared/clock.ts";
-import type { Logger } from "../../shared/logger.ts";
 import { LABEL_MANAGED_BY, NAMESPACE_SEAM_SYSTEM } from "../../shared/runner_keys.ts";
 import { ANNOTATION_MANAGEMENT_SIGNATURE } from "../../shared/signing/mod.ts";
 import { apiVersionOf } from "../../schemas/names.ts";
@@ -27,11 +25,16 @@ import {
   REASON_SIG_FAILED,
   REASON_SIG_VERIFIED,
 } from "./conditions.ts";
-import { isNotFound, kindPath, type KubeClient } from "./kube_client.ts";
-import { clearSourceDegraded, markSourceDegraded, patchStatusIfChanged } from "./receipt_status.ts";
+import { isNotFound, kindPath } from "./kube_client.ts";
+import {
+  clearSourceDegraded,
+  markSourceDegraded,
+  patchStatusIfChanged,
+  type SignedPullOptions,
+} from "./receipt_status.ts";
 import type { KObject } from "./signing_loop.ts";
 import { rfc3339Seconds } from "./time.ts";
-import type { Verdict, Verifier } from "./verifier.ts";
+import type { Verdict } from "./verifier.ts";
 
 export const SNAPSHOT_PULL_INTERVAL_MS = 30_000;
 
@@ -52,14 +55,7 @@ export interface SnapshotStoreState {
   spec: Record<string, unknown>;
 }
 
-export interface SnapshotPullOptions {
-  mgmt: KubeClient;
-  local: KubeClient;
-  clusterRef: string;
-  namespace: string;
-  verifier: Verifier;
-  clock: Clock;
-  log: Logger;
+export interface SnapshotPullOptions extends SignedPullOptions {
   /** Where PermissionSnapshots are read on management (default `seam-system`). */
   sourceNamespace?: string;
 }
