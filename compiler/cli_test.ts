@@ -153,7 +153,10 @@ Deno.test("launch into a path that is a file fails with a clear message and no s
 Deno.test("no flag help says (repeatable) twice", () => {
   for (const c of COMMANDS) {
     for (const f of c.flags) {
-      assert(!(f.kind === "list" && f.help.includes("(repeatable)")), `${c.name} --${f.name}: the help layer adds it`);
+      assert(
+        !(f.kind === "list" && f.help.includes("(repeatable)")),
+        `${c.name} --${f.name}: the help layer adds it`,
+      );
     }
   }
 });

@@ -3,11 +3,13 @@ import { assert, assertMatch, assertStringIncludes } from "../shared/testing/ass
 const read = (f: string) => Deno.readTextFile(new URL(f, import.meta.url));
 
 Deno.test("each image copies its binary from dist/ and runs as 65532", async () => {
-  for (const [file, bin, base] of [
-    ["Dockerfile.compiler", "dist/compiler", /^FROM debian:\S+-slim$/m],
-    ["Dockerfile.agent", "dist/conductor", /^FROM gcr\.io\/distroless\/\S+$/m],
-    ["Dockerfile.execute", "dist/conductor", /^FROM debian:\S+-slim$/m],
-  ] as const) {
+  for (
+    const [file, bin, base] of [
+      ["Dockerfile.compiler", "dist/compiler", /^FROM debian:\S+-slim$/m],
+      ["Dockerfile.agent", "dist/conductor", /^FROM gcr\.io\/distroless\/\S+$/m],
+      ["Dockerfile.execute", "dist/conductor", /^FROM debian:\S+-slim$/m],
+    ] as const
+  ) {
     const text = await read(file);
     assertMatch(text, base, file);
     assertStringIncludes(text, `COPY ${bin} `, file);

@@ -133,5 +133,6 @@ export async function build(
 }
 
 if (import.meta.main) {
-  Deno.exit(await build((k) => Deno.env.get(k), (s) => console.error(s)));
+  const enc = new TextEncoder();
+  Deno.exit(await build((k) => Deno.env.get(k), (s) => Deno.stderr.writeSync(enc.encode(s + "\n"))));
 }

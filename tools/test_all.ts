@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line runner: its output is the point
 /**
  * The README's test command: unit tests, then the e2e suites on real control planes, then one
  * closing line `N passed, N failed` (the line CI reads). Counts come from deno's JUnit reports; a

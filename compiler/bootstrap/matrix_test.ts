@@ -384,15 +384,18 @@ Deno.test({
         assertEquals(results.map((r) => r.file).sort(), configs.map((c) => c.file).sort());
       });
 
-      await t.step("real sops -d decrypts every encrypted output to our plaintext, byte for byte", async () => {
-        const mismatches: string[] = [];
-        await pool(encrypted, 2, async ({ path, plain }) => {
-          const theirs = await sopsDecrypt(sopsPath, path, tmp);
-          if (theirs === plain) sameBytes++;
-          else mismatches.push(`${path}: sops -d output differs from our decrypted text`);
-        });
-        assertEquals(mismatches, [], "sops -d and our decryptor disagree");
-      });
+      await t.step(
+        "real sops -d decrypts every encrypted output to our plaintext, byte for byte",
+        async () => {
+          const mismatches: string[] = [];
+          await pool(encrypted, 2, async ({ path, plain }) => {
+            const theirs = await sopsDecrypt(sopsPath, path, tmp);
+            if (theirs === plain) sameBytes++;
+            else mismatches.push(`${path}: sops -d output differs from our decrypted text`);
+          });
+          assertEquals(mismatches, [], "sops -d and our decryptor disagree");
+        },
+      );
 
       // deno-lint-ignore no-console
       console.log(

@@ -95,13 +95,13 @@ export function renderDescriptorScaffold(d: ComponentDescriptor): string {
     },
   };
   const notes: [RegExp, string][] = [
-    [/^  name: /, "# REVIEW: RBACProfile name (rbac-<component>)"],
-    [/^  namespace: /, "# REVIEW: namespace of the profile and its PermissionSets"],
-    [/^  principalRef: /, "# REVIEW: the component's ServiceAccount"],
-    [/^    - null$/, "# TODO: target cluster name(s)"],
-    [/^  rbacPolicyRef: /, "# REVIEW: governing RBACPolicy"],
-    [/^    - permissionSetRef: null$/, "# TODO: PermissionSet name"],
-    [/^      scope: null$/, "# TODO: cluster or namespaced"],
+    [/^ {2}name: /, "# REVIEW: RBACProfile name (rbac-<component>)"],
+    [/^ {2}namespace: /, "# REVIEW: namespace of the profile and its PermissionSets"],
+    [/^ {2}principalRef: /, "# REVIEW: the component's ServiceAccount"],
+    [/^ {4}- null$/, "# TODO: target cluster name(s)"],
+    [/^ {2}rbacPolicyRef: /, "# REVIEW: governing RBACPolicy"],
+    [/^ {4}- permissionSetRef: null$/, "# TODO: PermissionSet name"],
+    [/^ {6}scope: null$/, "# TODO: cluster or namespaced"],
   ];
   const body = toYaml(obj).split("\n").map((line) => {
     const n = notes.find(([re]) => re.test(line));

@@ -1,6 +1,15 @@
 /** `kustomize build DIR`: load kustomizations, accumulate resources, run generators and transformers. */
 import { KustomizeError, RemoteResourceError } from "./errors.ts";
-import { defaultConfig, emptyConfig, type FieldSpec, mergeConfig, mergeTC, mergeSpecs, toFieldSpec, type TransformerConfig } from "./fieldspec.ts";
+import {
+  defaultConfig,
+  emptyConfig,
+  type FieldSpec,
+  mergeConfig,
+  mergeSpecs,
+  mergeTC,
+  toFieldSpec,
+  type TransformerConfig,
+} from "./fieldspec.ts";
 import { basename, denoFs, dirname, isWithin, joinPath, type KustomizeFs, normalizePath } from "./fs.ts";
 import { generate, type GeneratorOptions, nameHash, parseGenOptions } from "./generators.ts";
 import { applyJson6902, toOps } from "./json6902.ts";
@@ -43,11 +52,40 @@ export interface BuildOptions {
 
 const KFILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 const KNOWN_FIELDS = new Set([
-  "apiVersion", "kind", "metadata", "resources", "bases", "components", "namespace", "namePrefix", "nameSuffix",
-  "labels", "commonLabels", "commonAnnotations", "patches", "patchesStrategicMerge", "patchesJson6902", "images",
-  "imageTags", "replicas", "configMapGenerator", "secretGenerator", "generatorOptions", "replacements", "vars",
-  "configurations", "crds", "openapi", "generators", "transformers", "validators", "helmCharts", "helmGlobals",
-  "helmChartInflationGenerator", "sortOptions", "buildMetadata",
+  "apiVersion",
+  "kind",
+  "metadata",
+  "resources",
+  "bases",
+  "components",
+  "namespace",
+  "namePrefix",
+  "nameSuffix",
+  "labels",
+  "commonLabels",
+  "commonAnnotations",
+  "patches",
+  "patchesStrategicMerge",
+  "patchesJson6902",
+  "images",
+  "imageTags",
+  "replicas",
+  "configMapGenerator",
+  "secretGenerator",
+  "generatorOptions",
+  "replacements",
+  "vars",
+  "configurations",
+  "crds",
+  "openapi",
+  "generators",
+  "transformers",
+  "validators",
+  "helmCharts",
+  "helmGlobals",
+  "helmChartInflationGenerator",
+  "sortOptions",
+  "buildMetadata",
 ]);
 
 interface Acc {
@@ -94,17 +132,27 @@ class Loader {
    * @param originPath with buildMetadata: this kustomization's directory relative to the top-level one (the
    *   path origins are recorded under); undefined when origins are not tracked
    */
-  constructor(readonly fs: KustomizeFs, readonly root: string, readonly kfile: string, readonly originPath?: string) {}
+  constructor(
+    readonly fs: KustomizeFs,
+    readonly root: string,
+    readonly kfile: string,
+    readonly originPath?: string,
+  ) {}
   /** origin of a builtin generator/transformer configured in this kustomization file */
   builtin(kind: string): Origin | undefined {
-    return this.originPath === undefined ? undefined : builtinOrigin(this.originPath, basename(this.kfile), kind);
+    return this.originPath === undefined
+      ? undefined
+      : builtinOrigin(this.originPath, basename(this.kfile), kind);
   }
   resolve(rel: string, field: string): string {
     const p = joinPath(this.root, rel);
     const real = this.fs.realPath(p);
     const realRoot = this.fs.realPath(this.root);
     if (!isWithin(realRoot, real)) {
-      throw new KustomizeError(`security; file '${real}' is not in or below '${realRoot}'`, { file: this.kfile, path: field });
+      throw new KustomizeError(`security; file '${real}' is not in or below '${realRoot}'`, {
+        file: this.kfile,
+        path: field,
+      });
     }
     return p;
   }
@@ -112,7 +160,10 @@ class Loader {
     const p = this.resolve(rel, field);
     const b = this.fs.readFile(p);
     if (b === undefined) {
-      throw new KustomizeError(`${field}: file '${rel}' not found (evalsymlink failure on '${p}' : lstat ${p}: no such file or directory)`, { file: this.kfile, path: field });
+      throw new KustomizeError(
+        `${field}: file '${rel}' not found (evalsymlink failure on '${p}' : lstat ${p}: no such file or directory)`,
+        { file: this.kfile, path: field },
+      );
     }
     return b;
   }
@@ -122,12 +173,17 @@ function loadResourcesFromText(text: string, file: string): Resource[] {
   const out: Resource[] = [];
   for (const d of parseYamlDocs(text, file)) {
     const v = d.value;
-    if (!isMap(v)) throw new KustomizeError(`resource is not a map (a YAML mapping was expected)`, { file, line: d.line });
+    if (!isMap(v)) {
+      throw new KustomizeError(`resource is not a map (a YAML mapping was expected)`, { file, line: d.line });
+    }
     const kind = typeof v.kind === "string" ? v.kind : "";
     if (kind.endsWith("List") && Array.isArray(v.items)) {
       for (const it of v.items) {
         if (isMap(it)) {
-          if (isMap(it.kind === undefined ? null : it) && typeof it.kind === "string" && it.kind.endsWith("List") && Array.isArray(it.items)) {
+          if (
+            isMap(it.kind === undefined ? null : it) && typeof it.kind === "string" &&
+            it.kind.endsWith("List") && Array.isArray(it.items)
+          ) {
             out.push(...loadResourcesFromText(JSON.stringify(null), file));
           }
           out.push(new Resource(it));
@@ -135,7 +191,9 @@ function loadResourcesFromText(text: string, file: string): Resource[] {
       }
       continue;
     }
-    if (kind === "") throw new KustomizeError(`missing Resource metadata: kind is required`, { file, line: d.line });
+    if (kind === "") {
+      throw new KustomizeError(`missing Resource metadata: kind is required`, { file, line: d.line });
+    }
     out.push(new Resource(v));
   }
   return out;
@@ -169,7 +227,9 @@ function strings(k: VMap, field: string, kfile: string): string[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new KustomizeError(`${field} must be a list`, { file: kfile, path: field });
   return v.map((x) => {
-    if (typeof x !== "string") throw new KustomizeError(`${field} entries must be strings`, { file: kfile, path: field });
+    if (typeof x !== "string") {
+      throw new KustomizeError(`${field} entries must be strings`, { file: kfile, path: field });
+    }
     return x;
   });
 }
@@ -182,19 +242,34 @@ function loadKustomization(ctx: Ctx, dir: string, component: boolean): { k: VMap
   if (!isMap(k)) throw new KustomizeError("invalid Kustomization: not a map", { file: kfile });
   for (const key of Object.keys(k)) {
     if (!KNOWN_FIELDS.has(key)) {
-      throw new KustomizeError(`invalid Kustomization: json: unknown field "${key}"`, { file: kfile, path: key });
+      throw new KustomizeError(`invalid Kustomization: json: unknown field "${key}"`, {
+        file: kfile,
+        path: key,
+      });
     }
   }
   const kind = typeof k.kind === "string" ? k.kind : "";
   if (component && kind !== "Component") {
-    throw new KustomizeError(`accumulating components: expected kind 'Component' for path '${dir}' but got '${kind || "Kustomization"}'`, { file: kfile, path: "kind" });
+    throw new KustomizeError(
+      `accumulating components: expected kind 'Component' for path '${dir}' but got '${
+        kind || "Kustomization"
+      }'`,
+      { file: kfile, path: "kind" },
+    );
   }
   if (!component && kind === "Component") {
-    throw new KustomizeError(`accumulating resources: expected kind != 'Component' for path '${dir}'`, { file: kfile, path: "kind" });
+    throw new KustomizeError(`accumulating resources: expected kind != 'Component' for path '${dir}'`, {
+      file: kfile,
+      path: "kind",
+    });
   }
   const dep = (f: string, to: string, exp = false) => {
     if (has(k, f)) {
-      ctx.warn(`# Warning: '${f}' is deprecated. Please use '${to}' instead.${exp ? " [EXPERIMENTAL]" : ""} Run 'kustomize edit fix' to update your Kustomization automatically.`);
+      ctx.warn(
+        `# Warning: '${f}' is deprecated. Please use '${to}' instead.${
+          exp ? " [EXPERIMENTAL]" : ""
+        } Run 'kustomize edit fix' to update your Kustomization automatically.`,
+      );
     }
   };
   dep("bases", "resources");
@@ -224,7 +299,12 @@ function addTransformation(rs: Resource[], o: Origin | undefined): void {
 function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, originPath?: string): void {
   const real = ctx.fs.realPath(dir);
   if (ctx.visiting.includes(real)) {
-    throw new KustomizeError(`cycle detected: candidate root '${real}' contains visited root '${ctx.visiting[ctx.visiting.length - 1]}'`, { file: dir });
+    throw new KustomizeError(
+      `cycle detected: candidate root '${real}' contains visited root '${
+        ctx.visiting[ctx.visiting.length - 1]
+      }'`,
+      { file: dir },
+    );
   }
   ctx.visiting.push(real);
   try {
@@ -250,7 +330,12 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, orig
           accumulateDir(ctx, p, sub, false, originPath === undefined ? undefined : goJoin(originPath, e));
         } catch (err) {
           if (err instanceof KustomizeError && !err.message.startsWith("accumulating resources")) {
-            throw new KustomizeError(`accumulating resources: ${err.message}`, { file: err.file, path: err.path, hint: err.hint, cause: err });
+            throw new KustomizeError(`accumulating resources: ${err.message}`, {
+              file: err.file,
+              path: err.path,
+              hint: err.hint,
+              cause: err,
+            });
           }
           throw err;
         }
@@ -258,14 +343,17 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, orig
         acc.config = mergeTC(acc.config, sub.config);
         for (const v of sub.vars) {
           if (acc.vars.some((x) => x.name === v.name)) {
-            throw new KustomizeError(`var '${v.name}' already encountered`, { file: kfile, path: "resources" });
+            throw new KustomizeError(`var '${v.name}' already encountered`, {
+              file: kfile,
+              path: "resources",
+            });
           }
           acc.vars.push(v);
         }
       } else if (ctx.fs.isFile(p)) {
         const fp = ldr.resolve(e, "resources");
         const rs = loadResourcesFromText(decode(ctx.fs.readFile(fp)!), fp);
-        if (originPath !== undefined) for (const r of rs) r.origin = { path: goJoin(originPath, e) };
+        if (originPath !== undefined) { for (const r of rs) r.origin = { path: goJoin(originPath, e) }; }
         appendAll(acc, rs, kfile, "resources", seen);
       } else {
         throw new KustomizeError(
@@ -289,10 +377,14 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, orig
     // 3. generators
     const gopts: GeneratorOptions = parseGenOptions(k.generatorOptions);
     const gctx = { file: kfile, readFile: (rel: string, field: string) => ldr.read(rel, field) };
-    for (const [field, kind] of [["configMapGenerator", "ConfigMap"], ["secretGenerator", "Secret"]] as const) {
+    for (
+      const [field, kind] of [["configMapGenerator", "ConfigMap"], ["secretGenerator", "Secret"]] as const
+    ) {
       const list = k[field];
       if (list === undefined || list === null) continue;
-      if (!Array.isArray(list)) throw new KustomizeError(`${field} must be a list`, { file: kfile, path: field });
+      if (!Array.isArray(list)) {
+        throw new KustomizeError(`${field} must be a list`, { file: kfile, path: field });
+      }
       list.forEach((entry, i) => {
         const r = generate(kind, entry, i, gopts, gctx);
         addOrigin([r], ldr.builtin(`${kind}Generator`));
@@ -302,13 +394,20 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, orig
     for (const { cfg, origin } of pluginConfigs(ldr, k, "generators")) {
       const kind = typeof cfg.kind === "string" ? cfg.kind : "";
       if (kind !== "ConfigMapGenerator" && kind !== "SecretGenerator") {
-        throw new KustomizeError(`generators: unsupported generator plugin '${kind}' (only builtin ConfigMapGenerator and SecretGenerator)`, { file: kfile, path: "generators" });
+        throw new KustomizeError(
+          `generators: unsupported generator plugin '${kind}' (only builtin ConfigMapGenerator and SecretGenerator)`,
+          { file: kfile, path: "generators" },
+        );
       }
       const entry = clone(cfg);
       const md = isMap(cfg.metadata) ? cfg.metadata : Object.create(null) as VMap;
       // the plugin's own `name`/`namespace` win; metadata's are the fallback
-      if (typeof cfg.name !== "string" || cfg.name === "") entry.name = md.name ?? null;
-      if ((typeof cfg.namespace !== "string" || cfg.namespace === "") && md.namespace !== undefined) entry.namespace = md.namespace;
+      if (typeof cfg.name !== "string" || cfg.name === "") {
+        entry.name = md.name ?? null;
+      }
+      if ((typeof cfg.namespace !== "string" || cfg.namespace === "") && md.namespace !== undefined) {
+        entry.namespace = md.namespace;
+      }
       const r = generate(kind === "ConfigMapGenerator" ? "ConfigMap" : "Secret", entry, 0, gopts, gctx);
       addOrigin([r], origin);
       absorb(acc, r, kfile, "generators");
@@ -318,7 +417,10 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, orig
       if (isRemote(c)) throw new RemoteResourceError(c, { file: kfile, path: "components" });
       const p = joinPath(dir, c);
       if (!ctx.fs.isDir(p)) {
-        throw new KustomizeError(`accumulating components: '${c}' must be a directory`, { file: kfile, path: "components" });
+        throw new KustomizeError(`accumulating components: '${c}' must be a directory`, {
+          file: kfile,
+          path: "components",
+        });
       }
       accumulateDir(ctx, p, acc, true, originPath === undefined ? undefined : goJoin(originPath, c));
     }
@@ -329,7 +431,13 @@ function accumulateDir(ctx: Ctx, dir: string, acc: Acc, component: boolean, orig
       try {
         bindVars(acc.resources, k.vars.map((v) => toVar(v, kfile)));
       } catch (e) {
-        if (e instanceof KustomizeError) throw new KustomizeError(`merging vars: ${e.message}`, { file: kfile, path: "vars", cause: e });
+        if (e instanceof KustomizeError) {
+          throw new KustomizeError(`merging vars: ${e.message}`, {
+            file: kfile,
+            path: "vars",
+            cause: e,
+          });
+        }
         throw e;
       }
       for (const v of k.vars) {
@@ -357,10 +465,15 @@ function loadCrd(acc: Acc, ldr: Loader, path: string): void {
   const v = doc === undefined ? parseYamlDocs(text, path)[0]?.value : undefined;
   void v;
   if (typeof doc !== "object" || doc === null) return;
-  const defs = doc as Record<string, { properties?: Record<string, unknown>; "x-kubernetes-group-version-kind"?: unknown }>;
+  const defs = doc as Record<
+    string,
+    { properties?: Record<string, unknown>; "x-kubernetes-group-version-kind"?: unknown }
+  >;
   for (const [defName, def] of Object.entries(defs)) {
     const gvkList = def["x-kubernetes-group-version-kind"];
-    const kind = Array.isArray(gvkList) && gvkList[0] ? (gvkList[0] as { kind?: string }).kind : defName.split(".").pop();
+    const kind = Array.isArray(gvkList) && gvkList[0]
+      ? (gvkList[0] as { kind?: string }).kind
+      : defName.split(".").pop();
     walkCrdProps(acc, defs, def, kind ?? "", "", 0);
   }
 }
@@ -385,9 +498,14 @@ function walkCrdProps(
       const fs: FieldSpec = { kind, path: `${path}/${nameKey}` };
       const ex = acc.config.nameReference.find((b) => b.gvk.kind === refKind && !b.gvk.group);
       if (ex) ex.fieldSpecs = mergeSpecs(ex.fieldSpecs, [fs]);
-      else acc.config.nameReference = [...acc.config.nameReference, { gvk: { kind: refKind }, fieldSpecs: [fs] }];
+      else {acc.config.nameReference = [...acc.config.nameReference, {
+          gvk: { kind: refKind },
+          fieldSpecs: [fs],
+        }];}
     }
-    const ref = typeof prop.$ref === "string" ? (prop.$ref as string).replace(/^#\/definitions\//, "") : undefined;
+    const ref = typeof prop.$ref === "string"
+      ? (prop.$ref as string).replace(/^#\/definitions\//, "")
+      : undefined;
     if (ref && defs[ref]) walkCrdProps(acc, defs, defs[ref]!, kind, path, depth + 1);
   }
 }
@@ -398,17 +516,26 @@ function absorb(acc: Acc, r: Resource, kfile: string, field: string): void {
   const behavior = r.generator?.behavior ?? "create";
   if (matches.length === 0) {
     if (behavior === "merge" || behavior === "replace") {
-      throw new KustomizeError(`id ${JSON.stringify(idString(id))} does not exist; cannot merge or replace`, { file: kfile, path: field });
+      throw new KustomizeError(`id ${JSON.stringify(idString(id))} does not exist; cannot merge or replace`, {
+        file: kfile,
+        path: field,
+      });
     }
     acc.resources.push(r);
     return;
   }
   if (matches.length > 1) {
-    throw new KustomizeError(`found multiple objects that could accept merge of ${idString(id)}`, { file: kfile, path: field });
+    throw new KustomizeError(`found multiple objects that could accept merge of ${idString(id)}`, {
+      file: kfile,
+      path: field,
+    });
   }
   const old = matches[0]!;
   if (behavior === "create") {
-    throw new KustomizeError(`id ${JSON.stringify(idString(id))} exists; behavior must be merge or replace`, { file: kfile, path: field });
+    throw new KustomizeError(`id ${JSON.stringify(idString(id))} exists; behavior must be merge or replace`, {
+      file: kfile,
+      path: field,
+    });
   }
   const md = r.metadata();
   const omd = old.metadata();
@@ -443,7 +570,10 @@ function absorb(acc: Acc, r: Resource, kfile: string, field: string): void {
   r.prefixes = old.prefixes;
   r.suffixes = old.suffixes;
   if (r.generator) {
-    r.generator = { behavior: r.generator.behavior, needsHash: !!old.generator?.needsHash && r.generator.needsHash };
+    r.generator = {
+      behavior: r.generator.behavior,
+      needsHash: !!old.generator?.needsHash && r.generator.needsHash,
+    };
   }
   acc.resources[acc.resources.indexOf(old)] = r;
 }
@@ -460,10 +590,18 @@ function patchText(ldr: Loader, entry: VMap | string, field: string): { text: st
     return { text: decode(ldr.read(entry.path, field)), file: joinPath(ldr.root, entry.path) };
   }
   if (typeof entry.patch === "string") return { text: entry.patch, file: ldr.kfile };
-  throw new KustomizeError(`${field}: must specify a patch file path or an inline patch`, { file: ldr.kfile, path: field });
+  throw new KustomizeError(`${field}: must specify a patch file path or an inline patch`, {
+    file: ldr.kfile,
+    path: field,
+  });
 }
 
-function applySmpTo(acc: Acc, targets: Set<Resource>, patch: VMap, opts: { allowNameChange?: boolean; allowKindChange?: boolean }): void {
+function applySmpTo(
+  acc: Acc,
+  targets: Set<Resource>,
+  patch: VMap,
+  opts: { allowNameChange?: boolean; allowKindChange?: boolean },
+): void {
   const out: Resource[] = [];
   for (const r of acc.resources) {
     if (!targets.has(r)) {
@@ -490,12 +628,18 @@ function applySmpTo(acc: Acc, targets: Set<Resource>, patch: VMap, opts: { allow
 function patchById(acc: Acc, patch: VMap, kfile: string, field: string): Set<Resource> {
   const g = { ...parseApi(patch), kind: typeof patch.kind === "string" ? patch.kind : "" };
   const md = isMap(patch.metadata) ? patch.metadata : Object.create(null) as VMap;
-  const id = { ...g, name: typeof md.name === "string" ? md.name : "", namespace: typeof md.namespace === "string" ? md.namespace : "" };
+  const id = {
+    ...g,
+    name: typeof md.name === "string" ? md.name : "",
+    namespace: typeof md.namespace === "string" ? md.namespace : "",
+  };
   const m = acc.resources.filter((r) => r.allIds().some((i) => idEquals(i, id)));
   if (m.length !== 1) {
     throw new KustomizeError(
       m.length === 0
-        ? `no resource matches strategic merge patch "${idString(id)}": no matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`
+        ? `no resource matches strategic merge patch "${idString(id)}": no matches for Id ${
+          idString(id)
+        }; failed to find unique target for patch ${idString(id)}`
         : `multiple matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`,
       { file: kfile, path: field },
     );
@@ -519,10 +663,14 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
   if (Array.isArray(k.patchesStrategicMerge)) {
     k.patchesStrategicMerge.forEach((e, i) => {
       const field = `patchesStrategicMerge[${i}]`;
-      if (typeof e !== "string") throw new KustomizeError(`${field} must be a string`, { file: kfile, path: field });
+      if (typeof e !== "string") {
+        throw new KustomizeError(`${field} must be a string`, { file: kfile, path: field });
+      }
       const { text, file } = patchText(ldr, e, field);
       for (const d of parseYamlDocs(text, file)) {
-        if (!isMap(d.value)) throw new KustomizeError(`${field}: a strategic merge patch must be a map`, { file });
+        if (!isMap(d.value)) {
+          throw new KustomizeError(`${field}: a strategic merge patch must be a map`, { file });
+        }
         applySmpTo(acc, patchById(acc, d.value, kfile, field), d.value, {});
       }
     });
@@ -536,17 +684,27 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
       const { text, file } = patchText(ldr, e, field);
       const target = toSelector(e.target, `${field}.target`, kfile);
       const o = isMap(e.options) ? e.options : Object.create(null) as VMap;
-      const opts = { allowNameChange: o.allowNameChange === true, allowKindChange: o.allowKindChange === true };
+      const opts = {
+        allowNameChange: o.allowNameChange === true,
+        allowKindChange: o.allowKindChange === true,
+      };
       const docs = parseYamlDocs(text, file);
       if (docs.length === 1 && Array.isArray(docs[0]!.value)) {
-        if (!target) throw new KustomizeError(`${field}: a JSON 6902 patch needs a target`, { file: kfile, path: field });
+        if (!target) {
+          throw new KustomizeError(`${field}: a JSON 6902 patch needs a target`, {
+            file: kfile,
+            path: field,
+          });
+        }
         applyJsonTo(acc, selectResources(acc.resources, target), toOps(docs[0]!.value, file));
         done("PatchTransformer");
         return;
       }
       for (const d of docs) {
         if (!isMap(d.value)) throw new KustomizeError(`${field}: unable to parse patch`, { file });
-        const set = target ? new Set(selectResources(acc.resources, target)) : patchById(acc, d.value, kfile, field);
+        const set = target
+          ? new Set(selectResources(acc.resources, target))
+          : patchById(acc, d.value, kfile, field);
         applySmpTo(acc, set, d.value, opts);
       }
       done("PatchTransformer");
@@ -581,15 +739,30 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
     });
   }
   if (k.commonLabels !== undefined && k.commonLabels !== null) {
-    setMapEntries(acc.resources, stringMapOf(k.commonLabels, "commonLabels", kfile), cfg.commonLabels, "commonLabels");
+    setMapEntries(
+      acc.resources,
+      stringMapOf(k.commonLabels, "commonLabels", kfile),
+      cfg.commonLabels,
+      "commonLabels",
+    );
   }
   // kustomize runs one LabelTransformer per labels entry plus one for commonLabels (even if empty)
-  if ((Array.isArray(k.labels) && k.labels.length > 0) || (isMap(k.commonLabels) && Object.keys(k.commonLabels).length > 0)) {
+  if (
+    (Array.isArray(k.labels) && k.labels.length > 0) ||
+    (isMap(k.commonLabels) && Object.keys(k.commonLabels).length > 0)
+  ) {
     done("LabelTransformer");
   }
   if (k.commonAnnotations !== undefined && k.commonAnnotations !== null) {
-    setMapEntries(acc.resources, stringMapOf(k.commonAnnotations, "commonAnnotations", kfile), cfg.commonAnnotations, "commonAnnotations");
-    if (isMap(k.commonAnnotations) && Object.keys(k.commonAnnotations).length > 0) done("AnnotationsTransformer");
+    setMapEntries(
+      acc.resources,
+      stringMapOf(k.commonAnnotations, "commonAnnotations", kfile),
+      cfg.commonAnnotations,
+      "commonAnnotations",
+    );
+    if (isMap(k.commonAnnotations) && Object.keys(k.commonAnnotations).length > 0) {
+      done("AnnotationsTransformer");
+    }
   }
   // patchesJson6902
   if (Array.isArray(k.patchesJson6902)) {
@@ -634,7 +807,10 @@ function runTransformers(ctx: Ctx, k: VMap, kfile: string, ldr: Loader, acc: Acc
     for (const r of k.replacements) {
       if (isMap(r) && typeof r.path === "string") {
         if (has(r, "source") || has(r, "targets")) {
-          throw new KustomizeError("cannot specify both path and inline replacement", { file: kfile, path: "replacements" });
+          throw new KustomizeError("cannot specify both path and inline replacement", {
+            file: kfile,
+            path: "replacements",
+          });
         }
         for (const d of parseYamlDocs(decode(ldr.read(r.path, "replacements")), r.path)) {
           if (Array.isArray(d.value)) reps.push(...d.value.map((value) => ({ value, strict: false })));
@@ -669,7 +845,10 @@ function pluginConfigs(ldr: Loader, k: VMap, field: string): { cfg: VMap; origin
       if (isRemote(e)) throw new RemoteResourceError(e, { file: ldr.kfile, path: field });
       const p = joinPath(ldr.root, e);
       if (ldr.fs.isDir(p)) {
-        throw new KustomizeError(`${field}: directories of plugin configurations are not supported ('${e}')`, { file: ldr.kfile, path: field });
+        throw new KustomizeError(
+          `${field}: directories of plugin configurations are not supported ('${e}')`,
+          { file: ldr.kfile, path: field },
+        );
       }
       text = decode(ldr.read(e, field));
       file = p;
@@ -677,7 +856,12 @@ function pluginConfigs(ldr: Loader, k: VMap, field: string): { cfg: VMap; origin
     }
     const into = file === ldr.kfile ? out : fromFiles;
     for (const d of parseYamlDocs(text, file)) {
-      if (isMap(d.value)) into.push({ cfg: d.value, origin: originPath === undefined ? undefined : pluginOrigin(originPath, d.value) });
+      if (isMap(d.value)) {
+        into.push({
+          cfg: d.value,
+          origin: originPath === undefined ? undefined : pluginOrigin(originPath, d.value),
+        });
+      }
     }
   }
   return [...out, ...fromFiles];
@@ -700,15 +884,27 @@ function runPluginTransformer(ctx: Ctx, p: VMap, kfile: string, ldr: Loader, acc
     case "PrefixTransformer":
     case "SuffixTransformer": {
       const fss = specsFrom(p.fieldSpecs, kfile, cfg.namePrefix);
-      if (typeof p.prefix === "string" && p.prefix) prefixSuffixTransform(acc.resources, p.prefix, fss, false);
+      if (typeof p.prefix === "string" && p.prefix) {
+        prefixSuffixTransform(acc.resources, p.prefix, fss, false);
+      }
       if (typeof p.suffix === "string" && p.suffix) prefixSuffixTransform(acc.resources, p.suffix, fss, true);
       return;
     }
     case "LabelTransformer":
-      setMapEntries(acc.resources, stringMapOf(p.labels, "labels", kfile), specsFrom(p.fieldSpecs, kfile, cfg.commonLabels), "labels");
+      setMapEntries(
+        acc.resources,
+        stringMapOf(p.labels, "labels", kfile),
+        specsFrom(p.fieldSpecs, kfile, cfg.commonLabels),
+        "labels",
+      );
       return;
     case "AnnotationsTransformer":
-      setMapEntries(acc.resources, stringMapOf(p.annotations, "annotations", kfile), specsFrom(p.fieldSpecs, kfile, cfg.commonAnnotations), "annotations");
+      setMapEntries(
+        acc.resources,
+        stringMapOf(p.annotations, "annotations", kfile),
+        specsFrom(p.fieldSpecs, kfile, cfg.commonAnnotations),
+        "annotations",
+      );
       return;
     case "NamespaceTransformer": {
       const md = isMap(p.metadata) ? p.metadata : Object.create(null) as VMap;
@@ -723,7 +919,12 @@ function runPluginTransformer(ctx: Ctx, p: VMap, kfile: string, ldr: Loader, acc
     case "ImageTagTransformer": {
       const it = isMap(p.imageTag) ? p.imageTag : undefined;
       if (it && typeof it.name === "string") {
-        const spec = { name: it.name } as { name: string; newName?: string; newTag?: string; digest?: string };
+        const spec = { name: it.name } as {
+          name: string;
+          newName?: string;
+          newTag?: string;
+          digest?: string;
+        };
         if (typeof it.newName === "string") spec.newName = it.newName;
         if (it.newTag !== undefined && it.newTag !== null) spec.newTag = scalarText(it.newTag)!;
         if (typeof it.digest === "string") spec.digest = it.digest;
@@ -733,7 +934,9 @@ function runPluginTransformer(ctx: Ctx, p: VMap, kfile: string, ldr: Loader, acc
     }
     case "ReplicaCountTransformer": {
       const r = isMap(p.replica) ? p.replica : undefined;
-      if (r && typeof r.name === "string") replicasTransform(acc.resources, r.name, r.count ?? 0n, specsFrom(p.fieldSpecs, kfile, cfg.replicas));
+      if (r && typeof r.name === "string") {
+        replicasTransform(acc.resources, r.name, r.count ?? 0n, specsFrom(p.fieldSpecs, kfile, cfg.replicas));
+      }
       return;
     }
     case "PatchTransformer": {
@@ -743,7 +946,13 @@ function runPluginTransformer(ctx: Ctx, p: VMap, kfile: string, ldr: Loader, acc
       return;
     }
     case "PatchStrategicMergeTransformer":
-      synth({ patchesStrategicMerge: Array.isArray(p.paths) ? p.paths : typeof p.patches === "string" ? [p.patches] : [] });
+      synth({
+        patchesStrategicMerge: Array.isArray(p.paths)
+          ? p.paths
+          : typeof p.patches === "string"
+          ? [p.patches]
+          : [],
+      });
       return;
     case "PatchJson6902Transformer": {
       const e = Object.create(null) as VMap;
@@ -755,7 +964,10 @@ function runPluginTransformer(ctx: Ctx, p: VMap, kfile: string, ldr: Loader, acc
       synth({ replacements: Array.isArray(p.replacements) ? p.replacements : [] });
       return;
     default:
-      throw new KustomizeError(`transformers: unsupported transformer plugin '${kind}' (only builtin transformers are available)`, { file: kfile, path: "transformers" });
+      throw new KustomizeError(
+        `transformers: unsupported transformer plugin '${kind}' (only builtin transformers are available)`,
+        { file: kfile, path: "transformers" },
+      );
   }
 }
 
@@ -768,9 +980,27 @@ function applyJsonTo(_acc: Acc, targets: Resource[], ops: ReturnType<typeof toOp
 }
 
 const LEGACY_FIRST = [
-  "Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount", "PodSecurityPolicy",
-  "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret", "Endpoints", "Service",
-  "LimitRange", "PriorityClass", "PersistentVolume", "PersistentVolumeClaim", "Deployment", "StatefulSet", "CronJob",
+  "Namespace",
+  "ResourceQuota",
+  "StorageClass",
+  "CustomResourceDefinition",
+  "ServiceAccount",
+  "PodSecurityPolicy",
+  "Role",
+  "ClusterRole",
+  "RoleBinding",
+  "ClusterRoleBinding",
+  "ConfigMap",
+  "Secret",
+  "Endpoints",
+  "Service",
+  "LimitRange",
+  "PriorityClass",
+  "PersistentVolume",
+  "PersistentVolumeClaim",
+  "Deployment",
+  "StatefulSet",
+  "CronJob",
   "PodDisruptionBudget",
 ];
 const LEGACY_LAST = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];

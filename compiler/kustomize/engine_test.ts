@@ -16,7 +16,7 @@ Deno.test("yaml: go-yaml v3 scalar resolution", () => {
 
 Deno.test("yaml: go-yaml v2 style output", () => {
   const v = parseYamlDocs("b: 'yes'\na: [x, 'a: b']\nc: |\n  l1\n  l2\nd: {}\n", "t.yaml")[0]!.value;
-  assertEquals(emitYamlDoc(v), 'a:\n- x\n- \'a: b\'\nb: "yes"\nc: |\n  l1\n  l2\nd: {}\n');
+  assertEquals(emitYamlDoc(v), "a:\n- x\n- 'a: b'\nb: \"yes\"\nc: |\n  l1\n  l2\nd: {}\n");
 });
 
 Deno.test("smp: containers merge by name, new items first, null deletes", () => {
@@ -31,7 +31,7 @@ Deno.test("smp: containers merge by name, new items first, null deletes", () => 
   const r = applySmp(t, p)!;
   assertEquals(
     emitYamlDoc(r),
-    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels: {}\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n      - image: \"y\"\n        name: b\n      - image: z\n        name: a\n",
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels: {}\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n      - image: "y"\n        name: b\n      - image: z\n        name: a\n',
   );
 });
 
@@ -131,7 +131,7 @@ Deno.test("vars bind to the resource of the declaring kustomization", () => {
     "/t/a/kustomization.yaml":
       "namePrefix: a-\nresources:\n- r.yaml\nvars:\n- name: A\n  objref: {apiVersion: v1, kind: Service, name: s}\n",
     "/t/a/r.yaml":
-      "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    command: [\"$(A)\"]\n",
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    command: ["$(A)"]\n',
     "/t/b/kustomization.yaml": "namePrefix: b-\nresources:\n- r.yaml\n",
     "/t/b/r.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n",
   });

@@ -109,9 +109,14 @@ export function mergeSpecs(a: FieldSpec[], b: FieldSpec[]): FieldSpec[] {
 export function mergeConfig(c: TransformerConfig, m: VMap, where: string): TransformerConfig {
   const out = { ...c };
   const keys: [keyof TransformerConfig, string][] = [
-    ["namePrefix", "namePrefix"], ["nameSuffix", "nameSuffix"], ["namespace", "namespace"],
-    ["commonLabels", "commonLabels"], ["templateLabels", "templateLabels"],
-    ["commonAnnotations", "commonAnnotations"], ["varReference", "varReference"], ["images", "images"],
+    ["namePrefix", "namePrefix"],
+    ["nameSuffix", "nameSuffix"],
+    ["namespace", "namespace"],
+    ["commonLabels", "commonLabels"],
+    ["templateLabels", "templateLabels"],
+    ["commonAnnotations", "commonAnnotations"],
+    ["varReference", "varReference"],
+    ["images", "images"],
     ["replicas", "replicas"],
   ];
   for (const [k, yk] of keys) {
@@ -170,7 +175,12 @@ export interface Slot {
  * Visit every location a field spec path names in `obj`. Lists met on the way are descended into
  * (with or without `[]`). Missing fields are created only when `fs.create` and `createKind` allow.
  */
-export function walkFieldSpec(obj: VMap, fs: FieldSpec, createKind: CreateKind, fn: (slot: Slot) => void): void {
+export function walkFieldSpec(
+  obj: VMap,
+  fs: FieldSpec,
+  createKind: CreateKind,
+  fn: (slot: Slot) => void,
+): void {
   const segs = splitPath(fs.path);
   const visit = (node: Value, i: number): void => {
     if (Array.isArray(node)) {
@@ -204,8 +214,16 @@ export function walkFieldSpec(obj: VMap, fs: FieldSpec, createKind: CreateKind, 
 
 export function emptyConfig(): TransformerConfig {
   return {
-    namePrefix: [], nameSuffix: [], namespace: [], commonLabels: [], templateLabels: [], commonAnnotations: [],
-    nameReference: [], varReference: [], images: [], replicas: [],
+    namePrefix: [],
+    nameSuffix: [],
+    namespace: [],
+    commonLabels: [],
+    templateLabels: [],
+    commonAnnotations: [],
+    nameReference: [],
+    varReference: [],
+    images: [],
+    replicas: [],
   };
 }
 

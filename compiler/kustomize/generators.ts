@@ -17,7 +17,6 @@ export function goJsonString(s: string): string {
     .replaceAll("\u2028", "\\u2028").replaceAll("\u2029", "\\u2029");
 }
 
-
 function sha256Hex(s: string): string {
   return createHash("sha256").update(s, "utf8").digest("hex");
 }
@@ -86,7 +85,12 @@ function parseEnvFile(text: string, file: string): [string, string][] {
     if (line === "" || line.startsWith("#")) return;
     const eq = line.indexOf("=");
     if (eq < 0) {
-      throw new KustomizeError(`env file line ${i + 1}: '${line}' has no value (reading values from the process environment is not supported)`, { file, line: i + 1 });
+      throw new KustomizeError(
+        `env file line ${
+          i + 1
+        }: '${line}' has no value (reading values from the process environment is not supported)`,
+        { file, line: i + 1 },
+      );
     }
     const key = line.slice(0, eq);
     if (/\s/.test(key)) throw new KustomizeError(`invalid key '${key}' in env file`, { file, line: i + 1 });
@@ -165,7 +169,9 @@ export function generate(
   const where = `${field}[${index}]`;
   if (!isMap(entry)) throw new KustomizeError(`${where} must be a map`, { file: ctx.file, path: where });
   const name = typeof entry.name === "string" ? entry.name : "";
-  if (name === "") throw new KustomizeError(`${where}: a generator needs a name`, { file: ctx.file, path: where });
+  if (name === "") {
+    throw new KustomizeError(`${where}: a generator needs a name`, { file: ctx.file, path: where });
+  }
   const pairs: [string, string | Uint8Array][] = [];
   for (const envField of ["envs", "env"]) {
     const envs = envField === "env"
@@ -179,7 +185,10 @@ export function generate(
   for (const lit of strList(entry.literals, `${where}.literals`, ctx.file)) {
     const eq = lit.indexOf("=");
     if (eq < 0) {
-      throw new KustomizeError(`${where}.literals: invalid literal '${lit}', expected key=value`, { file: ctx.file, path: `${where}.literals` });
+      throw new KustomizeError(`${where}.literals: invalid literal '${lit}', expected key=value`, {
+        file: ctx.file,
+        path: `${where}.literals`,
+      });
     }
     pairs.push([lit.slice(0, eq), unquote(lit.slice(eq + 1))]);
   }
@@ -189,7 +198,9 @@ export function generate(
     if (eq >= 0) {
       key = f.slice(0, eq);
       path = f.slice(eq + 1);
-      if (key === "") throw new KustomizeError(`${where}.files: key name for '${f}' is empty`, { file: ctx.file });
+      if (key === "") {
+        throw new KustomizeError(`${where}.files: key name for '${f}' is empty`, { file: ctx.file });
+      }
     } else {
       path = f;
       key = basename(path);
@@ -231,7 +242,9 @@ export function generate(
   obj.metadata = md;
   if (Object.keys(data).length) obj.data = data;
   if (Object.keys(binary).length) obj.binaryData = binary;
-  if (kind === "Secret") obj.type = typeof entry.type === "string" && entry.type !== "" ? entry.type : "Opaque";
+  if (kind === "Secret") {
+    obj.type = typeof entry.type === "string" && entry.type !== "" ? entry.type : "Opaque";
+  }
   if (opts.immutable) obj.immutable = true;
   const r = new Resource(obj);
   const behavior = typeof entry.behavior === "string" && entry.behavior !== "" ? entry.behavior : "create";

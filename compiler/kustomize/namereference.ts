@@ -1,7 +1,14 @@
 /** Name-reference fix-up (kustomize api/filters/nameref): references follow renamed resources. */
 import { KustomizeError } from "./errors.ts";
 import { type NameBackRef, specSelects, walkFieldSpec } from "./fieldspec.ts";
-import { effectiveNs, gvkSelected, idString, isClusterScoped, type ResId, type Resource } from "./resource.ts";
+import {
+  effectiveNs,
+  gvkSelected,
+  idString,
+  isClusterScoped,
+  type ResId,
+  type Resource,
+} from "./resource.ts";
 import { isMap, type Value, type VMap } from "./value.ts";
 
 function sameEnding(a: string[], b: string[]): boolean {
@@ -42,7 +49,8 @@ function candidatesFor(referrer: Resource): (t: Resource) => boolean {
   }
   const rns = effectiveNs(rid);
   const refNamespace = referrer.namespace;
-  const member = (id: ResId, namespace: string) => isClusterScoped(id) || effectiveNs(id) === rns || rbNs.has(namespace);
+  const member = (id: ResId, namespace: string) =>
+    isClusterScoped(id) || effectiveNs(id) === rns || rbNs.has(namespace);
   // the referrer is a candidate of itself, judged by its id as it was here (it is the one resource the
   // fix-ups below write to)
   const self = member(rid, refNamespace);
@@ -88,7 +96,11 @@ export function fixNameReferences(all: Resource[], backRefs: NameBackRef[]): voi
         if (!specSelects(fs, gvk)) continue;
         cands ??= candidatesFor(referrer);
         const c = cands;
-        const select = (oldName: string, inList: (r: Resource) => boolean, identical: (rs: Resource[]) => boolean) => {
+        const select = (
+          oldName: string,
+          inList: (r: Resource) => boolean,
+          identical: (rs: Resource[]) => boolean,
+        ) => {
           let l = (prevNamed.get(oldName) ?? NONE).filter(inList);
           l = l.filter((r) => r.prevIds.some((id) => gvkSelected(id, br.gvk)));
           if (fs.path.endsWith("roleRef/name")) {
@@ -102,7 +114,8 @@ export function fixNameReferences(all: Resource[], backRefs: NameBackRef[]): voi
           if (!isClusterScoped(rid)) {
             l = l.filter((r) => {
               const id = r.curId();
-              return isClusterScoped(id) || r.kind === "ServiceAccount" || effectiveNs(id) === effectiveNs(rid);
+              return isClusterScoped(id) || r.kind === "ServiceAccount" ||
+                effectiveNs(id) === effectiveNs(rid);
             });
           }
           if (l.length === 1) return l[0];

@@ -17,7 +17,17 @@ export function toSelector(v: Value | undefined, where: string, file: string): S
   if (v === undefined || v === null) return undefined;
   if (!isMap(v)) throw new KustomizeError(`${where} must be a map`, { file, path: where });
   const s: Selector = {};
-  for (const k of ["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"] as const) {
+  for (
+    const k of [
+      "group",
+      "version",
+      "kind",
+      "name",
+      "namespace",
+      "labelSelector",
+      "annotationSelector",
+    ] as const
+  ) {
     const x = v[k];
     if (x !== undefined && x !== null) s[k] = scalarText(x) ?? "";
   }
@@ -101,7 +111,7 @@ export function matchesSelector(labels: Record<string, string>, s: string): bool
 export function stringMapAt(r: Resource, path: string[]): Record<string, string> {
   const v = getPath(r.obj, path);
   const out: Record<string, string> = {};
-  if (isMap(v)) for (const k of Object.keys(v)) out[k] = scalarText(v[k]) ?? "";
+  if (isMap(v)) { for (const k of Object.keys(v)) out[k] = scalarText(v[k]) ?? ""; }
   return out;
 }
 
@@ -117,7 +127,9 @@ export function selectResources(list: readonly Resource[], s: Selector): Resourc
     if (g && !g.test(gvk.group)) return false;
     if (v && !v.test(gvk.version)) return false;
     if (k && !k.test(gvk.kind)) return false;
-    if (s.labelSelector && !matchesSelector(stringMapAt(r, ["metadata", "labels"]), s.labelSelector)) return false;
+    if (s.labelSelector && !matchesSelector(stringMapAt(r, ["metadata", "labels"]), s.labelSelector)) {
+      return false;
+    }
     if (
       s.annotationSelector &&
       !matchesSelector(stringMapAt(r, ["metadata", "annotations"]), s.annotationSelector)

@@ -53,7 +53,11 @@ function checkKind(kind: string, v: Value | undefined, path: string[]): void {
   const k = Array.isArray(v) ? "seq" : isMap(v) ? "map" : "scalar";
   if (k !== kind) {
     const want = kind === "map" ? "MappingNode" : kind === "seq" ? "SequenceNode" : "ScalarNode";
-    throw new KustomizeError(`wrong node kind: expected ${want} but got ${k === "map" ? "MappingNode" : k === "seq" ? "SequenceNode" : "ScalarNode"}: node contents at ${path.join(".") || "."}`);
+    throw new KustomizeError(
+      `wrong node kind: expected ${want} but got ${
+        k === "map" ? "MappingNode" : k === "seq" ? "SequenceNode" : "ScalarNode"
+      }: node contents at ${path.join(".") || "."}`,
+    );
   }
 }
 
@@ -140,7 +144,9 @@ function elementList(list: Value[] | undefined, keys: string[], values: string[]
   if (!list) return undefined;
   for (const e of list) {
     if (!isMap(e)) continue;
-    if (keys.every((k, i) => has(e, k) && scalarText(e[k]) !== undefined && nodeText(e[k]) === values[i])) return e;
+    if (keys.every((k, i) => has(e, k) && scalarText(e[k]) !== undefined && nodeText(e[k]) === values[i])) {
+      return e;
+    }
   }
   return undefined;
 }
@@ -238,7 +244,12 @@ function appendListNode(dst: Value[], src: Value[], keys: string[]): Value[] {
   return dst;
 }
 
-function walkSeq(dest: Value[] | null | undefined, src: Value[] | null, schema: SchemaNode | null, path: string[]): R {
+function walkSeq(
+  dest: Value[] | null | undefined,
+  src: Value[] | null,
+  schema: SchemaNode | null,
+  path: string[],
+): R {
   if (!isMergeList(schema)) {
     if (src === null) return CLEAR;
     return src;

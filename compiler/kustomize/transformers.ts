@@ -19,18 +19,29 @@ export function namespaceTransform(
     r.storePreviousId();
     const gvk = r.gvk();
     const apiVersion = r.str(["apiVersion"]);
-    let fss = specs.filter((f) => f.path !== "metadata/namespace" && !(apiVersion !== "v1" && f.path === "metadata/name"));
+    let fss = specs.filter((f) =>
+      f.path !== "metadata/namespace" && !(apiVersion !== "v1" && f.path === "metadata/name")
+    );
     if (!isClusterScoped(gvk)) {
-      walkFieldSpec(r.obj, { path: "metadata/namespace", create: true }, "scalar", (s) => setVal(s.holder, s.key));
+      walkFieldSpec(
+        r.obj,
+        { path: "metadata/namespace", create: true },
+        "scalar",
+        (s) => setVal(s.holder, s.key),
+      );
     }
     if (gvk.kind === "RoleBinding" || gvk.kind === "ClusterRoleBinding") {
-      fss = fss.filter((f) => !((f.kind === "RoleBinding" || f.kind === "ClusterRoleBinding") && f.path === "subjects/namespace"));
+      fss = fss.filter((f) =>
+        !((f.kind === "RoleBinding" || f.kind === "ClusterRoleBinding") && f.path === "subjects/namespace")
+      );
       const subjects = r.obj.subjects;
       const m = mode.subjects ?? "defaultOnly";
       if (Array.isArray(subjects) && m !== "none") {
         for (const s of subjects) {
           if (!isMap(s)) continue;
-          if (m === "allServiceAccounts" ? s.kind === "ServiceAccount" : s.name === "default") setVal(s, "namespace");
+          if (m === "allServiceAccounts" ? s.kind === "ServiceAccount" : s.name === "default") {
+            setVal(s, "namespace");
+          }
         }
       }
     }
@@ -46,7 +57,9 @@ export function namespaceTransform(
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   for (const id of ids) {
-    if (counts.get(idKey(id)) !== 1) throw new KustomizeError(`namespace transformation produces ID conflict: ${idString(id)}`);
+    if (counts.get(idKey(id)) !== 1) {
+      throw new KustomizeError(`namespace transformation produces ID conflict: ${idString(id)}`);
+    }
   }
 }
 
@@ -56,7 +69,12 @@ const PREFIX_SKIP = (r: Resource) => {
     (o.kind === "APIService" && o.group === "apiregistration.k8s.io");
 };
 
-export function prefixSuffixTransform(list: Resource[], value: string, specs: FieldSpec[], suffix: boolean): void {
+export function prefixSuffixTransform(
+  list: Resource[],
+  value: string,
+  specs: FieldSpec[],
+  suffix: boolean,
+): void {
   for (const r of list) {
     if (PREFIX_SKIP(r)) continue;
     const id = r.orgId();

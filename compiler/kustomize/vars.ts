@@ -19,7 +19,9 @@ export interface Var {
 }
 
 export function toVar(v: Value, file: string): Var {
-  if (!isMap(v) || typeof v.name !== "string") throw new KustomizeError("invalid var", { file, path: "vars" });
+  if (!isMap(v) || typeof v.name !== "string") {
+    throw new KustomizeError("invalid var", { file, path: "vars" });
+  }
   const o = isMap(v.objref) ? v.objref : newMap();
   const f = isMap(v.fieldref) ? v.fieldref : newMap();
   const apiVersion = typeof o.apiVersion === "string" ? o.apiVersion : "";
@@ -38,7 +40,11 @@ export function toVar(v: Value, file: string): Var {
     kind: typeof o.kind === "string" ? o.kind : "",
     objName: typeof o.name === "string" ? o.name : "",
     namespace: typeof o.namespace === "string" ? o.namespace : "",
-    fieldPath: typeof f.fieldPath === "string" ? f.fieldPath : typeof f.fieldpath === "string" ? f.fieldpath : "metadata.name",
+    fieldPath: typeof f.fieldPath === "string"
+      ? f.fieldPath
+      : typeof f.fieldpath === "string"
+      ? f.fieldpath
+      : "metadata.name",
   };
 }
 
@@ -106,7 +112,13 @@ export function lookupField(obj: Value, path: string[]): Value | undefined {
  */
 export function bindVars(rs: Resource[], vars: Var[]): void {
   for (const v of vars) {
-    const target: ResId = { group: v.group, version: v.version, kind: v.kind, name: v.objName, namespace: v.namespace };
+    const target: ResId = {
+      group: v.group,
+      version: v.version,
+      kind: v.kind,
+      name: v.objName,
+      namespace: v.namespace,
+    };
     const withNs = v.namespace !== "" || isClusterScoped(target);
     const matched = rs.filter((r) =>
       r.allIds().some((id) =>
@@ -115,7 +127,9 @@ export function bindVars(rs: Resource[], vars: Var[]): void {
       )
     );
     if (matched.length > 1) {
-      throw new KustomizeError(`found ${matched.length} resId matches for var ${v.name} (unable to disambiguate)`);
+      throw new KustomizeError(
+        `found ${matched.length} resId matches for var ${v.name} (unable to disambiguate)`,
+      );
     }
     if (matched.length === 1) matched[0]!.refVarNames.push(v.name);
   }
@@ -126,10 +140,14 @@ export function resolveVars(all: Resource[], vars: Var[], specs: FieldSpec[]): v
   const values = new Map<string, Value>();
   for (const v of [...vars].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const bound = all.find((r) => r.refVarNames.includes(v.name));
-    if (!bound) throw new KustomizeError(`var '${v.name}' cannot be mapped to a field in the set of known resources`);
+    if (!bound) {
+      throw new KustomizeError(`var '${v.name}' cannot be mapped to a field in the set of known resources`);
+    }
     const fp = v.fieldPath.replace(/\[(\d+)\]/g, ".$1");
     const val = lookupField(bound.obj, splitFieldPath(fp));
-    if (val === undefined) throw new KustomizeError(`field specified in var '${v.name}' not found in corresponding resource`);
+    if (val === undefined) {
+      throw new KustomizeError(`field specified in var '${v.name}' not found in corresponding resource`);
+    }
     values.set(v.name, val);
   }
   const re = /\$\(([^)]*)\)/g;
@@ -147,7 +165,7 @@ export function resolveVars(all: Resource[], vars: Var[], specs: FieldSpec[]): v
   const visit = (holder: VMap | Value[], key: string | number, v: Value) => {
     if (typeof v === "string") (holder as Record<string | number, Value>)[key] = subst(v);
     else if (Array.isArray(v)) v.forEach((x, i) => visit(v, i, x));
-    else if (isMap(v)) for (const k of Object.keys(v)) visit(v, k, v[k]!);
+    else if (isMap(v)) { for (const k of Object.keys(v)) visit(v, k, v[k]!); }
   };
   for (const r of all) {
     const gvk = r.gvk();
@@ -269,7 +287,15 @@ function setField(obj: VMap, path: string[], value: Value, opts: Options): numbe
 const REPLACEMENT_FIELDS = new Set(["source", "targets", "path"]);
 const SOURCE_FIELDS = new Set(["group", "version", "kind", "name", "namespace", "fieldPath", "options"]);
 const OPTION_FIELDS = new Set(["delimiter", "index", "encoding", "create"]);
-const SELECTOR_FIELDS = new Set(["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"]);
+const SELECTOR_FIELDS = new Set([
+  "group",
+  "version",
+  "kind",
+  "name",
+  "namespace",
+  "labelSelector",
+  "annotationSelector",
+]);
 const TARGET_FIELDS = new Set(["select", "reject", "fieldPaths", "options"]);
 
 /** The Kustomization's strict JSON decoding of an inline replacement. */
@@ -277,7 +303,12 @@ function checkReplacementFields(rep: VMap, file: string): void {
   const check = (v: Value | undefined, allowed: Set<string>) => {
     if (!isMap(v)) return;
     for (const k of Object.keys(v)) {
-      if (!allowed.has(k)) throw new KustomizeError(`invalid Kustomization: json: unknown field "${k}"`, { file, path: "replacements" });
+      if (!allowed.has(k)) {
+        throw new KustomizeError(`invalid Kustomization: json: unknown field "${k}"`, {
+          file,
+          path: "replacements",
+        });
+      }
     }
   };
   check(rep, REPLACEMENT_FIELDS);
@@ -288,7 +319,7 @@ function checkReplacementFields(rep: VMap, file: string): void {
       check(t, TARGET_FIELDS);
       if (!isMap(t)) continue;
       check(t.select, SELECTOR_FIELDS);
-      if (Array.isArray(t.reject)) for (const r of t.reject) check(r, SELECTOR_FIELDS);
+      if (Array.isArray(t.reject)) { for (const r of t.reject) check(r, SELECTOR_FIELDS); }
       check(t.options, OPTION_FIELDS);
     }
   }
@@ -298,7 +329,13 @@ function checkReplacementFields(rep: VMap, file: string): void {
 function resIdOf(v: Value | undefined): ResId {
   const m = isMap(v) ? v : newMap();
   const str = (k: string) => scalarText(m[k] ?? undefined) ?? "";
-  return { group: str("group"), version: str("version"), kind: str("kind"), name: str("name"), namespace: str("namespace") };
+  return {
+    group: str("group"),
+    version: str("version"),
+    kind: str("kind"),
+    name: str("name"),
+    namespace: str("namespace"),
+  };
 }
 
 /** ResId.IsSelectedBy: exact name, effective namespace, GVK fields where given. */
@@ -337,45 +374,76 @@ export function applyReplacements(all: Resource[], reps: ReplacementEntry[], fil
   reps.forEach(({ value: rep, strict }, i) => {
     if (strict && isMap(rep)) checkReplacementFields(rep, file);
     if (!isMap(rep) || !isMap(rep.source) || !Array.isArray(rep.targets)) {
-      throw new KustomizeError("replacements must specify a source and at least one target", { file, path: `replacements[${i}]` });
+      throw new KustomizeError("replacements must specify a source and at least one target", {
+        file,
+        path: `replacements[${i}]`,
+      });
     }
     const src = rep.source;
     const sid = resIdOf(src);
     const so = optionsOf(src.options);
     const rawFp = typeof src.fieldPath === "string" ? src.fieldPath : "";
-    const srcString = [idString(sid), ...(rawFp ? [rawFp] : []), ...(optionsString(so) ? [optionsString(so)] : [])].join(":");
+    const srcString = [
+      idString(sid),
+      ...(rawFp ? [rawFp] : []),
+      ...(optionsString(so) ? [optionsString(so)] : []),
+    ].join(":");
     const matches = all.filter((r) => r.allIds().some((id) => selectedBy(id, sid)));
-    if (matches.length > 1) throw new KustomizeError(`multiple matches for selector ${srcString}`, { file, path: `replacements[${i}].source` });
-    if (matches.length === 0) throw new KustomizeError(`nothing selected by ${srcString}`, { file, path: `replacements[${i}].source` });
+    if (matches.length > 1) {
+      throw new KustomizeError(`multiple matches for selector ${srcString}`, {
+        file,
+        path: `replacements[${i}].source`,
+      });
+    }
+    if (matches.length === 0) {
+      throw new KustomizeError(`nothing selected by ${srcString}`, {
+        file,
+        path: `replacements[${i}].source`,
+      });
+    }
     const fp = rawFp || "metadata.name";
     let value = lookupField(matches[0]!.obj, splitFieldPath(fp));
     if (
       value === undefined || value === null || (isMap(value) && Object.keys(value).length === 0) ||
       (Array.isArray(value) && value.length === 0)
     ) {
-      throw new KustomizeError(`fieldPath \`${fp}\` is missing for replacement source ${idString(sid)}`, { file });
+      throw new KustomizeError(`fieldPath \`${fp}\` is missing for replacement source ${idString(sid)}`, {
+        file,
+      });
     }
     if (so.delimiter !== undefined) {
-      if (isMap(value) || Array.isArray(value)) throw new KustomizeError("delimiter option can only be used with scalar nodes", { file });
+      if (isMap(value) || Array.isArray(value)) {
+        throw new KustomizeError("delimiter option can only be used with scalar nodes", { file });
+      }
       const parts = textOf(value).split(so.delimiter);
       const idx = so.index ?? 0;
       if (idx >= parts.length || idx < 0) {
-        throw new KustomizeError(`options.index ${idx} is out of bounds for value ${textOf(value)}`, { file });
+        throw new KustomizeError(`options.index ${idx} is out of bounds for value ${textOf(value)}`, {
+          file,
+        });
       }
       value = parts[idx]!;
     }
     for (const t of rep.targets) {
-      if (!isMap(t) || !isMap(t.select)) throw new KustomizeError("target must specify resources to select", { file });
+      if (!isMap(t) || !isMap(t.select)) {
+        throw new KustomizeError("target must specify resources to select", { file });
+      }
       const selId = resIdOf(t.select);
       const rejects = Array.isArray(t.reject) ? t.reject : [];
       const opts = optionsOf(t.options);
       const paths = Array.isArray(t.fieldPaths) && t.fieldPaths.length > 0 ? t.fieldPaths : ["metadata.name"];
       for (const r of all) {
         if (!annoLabelMatch(r, t.select)) continue;
-        if (rejects.some((rj) => isMap(rj) && (rj.labelSelector || rj.annotationSelector) && annoLabelMatch(r, rj))) continue;
+        if (
+          rejects.some((rj) =>
+            isMap(rj) && (rj.labelSelector || rj.annotationSelector) && annoLabelMatch(r, rj)
+          )
+        ) continue;
         const ids = r.allIds();
         if (!ids.some((id) => selectedBy(id, selId))) continue;
-        if (rejects.some((rj) => !isEmptyId(resIdOf(rj)) && ids.some((id) => selectedBy(id, resIdOf(rj))))) continue;
+        if (rejects.some((rj) => !isEmptyId(resIdOf(rj)) && ids.some((id) => selectedBy(id, resIdOf(rj))))) {
+          continue;
+        }
         for (const p of paths) {
           if (typeof p !== "string") continue;
           if (setField(r.obj, splitFieldPath(p), value, opts) === 0) {

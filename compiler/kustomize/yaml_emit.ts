@@ -47,12 +47,50 @@ function numberText(v: bigint | number): string {
 
 // ---- go-yaml v2 resolver: would this plain text read back as a non-string? ----
 const V2_SPECIAL = new Set([
-  "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF",
-  "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "~", "",
-  ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<",
+  "y",
+  "Y",
+  "yes",
+  "Yes",
+  "YES",
+  "on",
+  "On",
+  "ON",
+  "n",
+  "N",
+  "no",
+  "No",
+  "NO",
+  "off",
+  "Off",
+  "OFF",
+  "true",
+  "True",
+  "TRUE",
+  "false",
+  "False",
+  "FALSE",
+  "null",
+  "Null",
+  "NULL",
+  "~",
+  "",
+  ".nan",
+  ".NaN",
+  ".NAN",
+  ".inf",
+  ".Inf",
+  ".INF",
+  "+.inf",
+  "+.Inf",
+  "+.INF",
+  "-.inf",
+  "-.Inf",
+  "-.INF",
+  "<<",
 ]);
 const V2_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const V2_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt]| +)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?(( *)(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?$/;
+const V2_TIMESTAMP =
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt]| +)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?(( *)(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?$/;
 
 function v2IsInt(plain: string): boolean {
   // strconv.ParseInt(plain, 0, 64) or ParseUint succeeds (underscores removed first)
@@ -88,7 +126,7 @@ function v2IsInt(plain: string): boolean {
 export function v2ResolvesNonString(s: string): boolean {
   if (V2_SPECIAL.has(s)) return true;
   const c = s[0]!;
-  if (c === "." ) return V2_FLOAT.test(s);
+  if (c === ".") return V2_FLOAT.test(s);
   if ((c >= "0" && c <= "9") || c === "+" || c === "-") {
     const plain = s.replaceAll("_", "");
     if (v2IsInt(plain)) return true;
@@ -108,7 +146,8 @@ function isPrintable(cp: number): boolean {
   return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff) ||
     (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff);
 }
-const isBreakCh = (c: string | undefined) => c === "\n" || c === "\r" || c === "\u0085" || c === "\u2028" || c === "\u2029";
+const isBreakCh = (c: string | undefined) =>
+  c === "\n" || c === "\r" || c === "\u0085" || c === "\u2028" || c === "\u2029";
 const isBlankCh = (c: string | undefined) => c === " " || c === "\t";
 
 interface Analysis {
@@ -175,7 +214,12 @@ function analyze(chars: string[]): Analysis {
   }
   if (lineBreaks) blockPlain = false;
   if (blockIndicators) blockPlain = false;
-  return { multiline: lineBreaks, blockPlainAllowed: blockPlain, singleQuotedAllowed: single, blockAllowed: block };
+  return {
+    multiline: lineBreaks,
+    blockPlainAllowed: blockPlain,
+    singleQuotedAllowed: single,
+    blockAllowed: block,
+  };
 }
 
 type Style = "plain" | "single" | "double" | "literal";
@@ -216,7 +260,9 @@ class Writer {
   }
   writeIndent(): void {
     const indent = Math.max(this.indent, 0);
-    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.newline();
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) {
+      this.newline();
+    }
     while (this.column < indent) this.put(" ");
     this.whitespace = true;
     this.indention = true;
@@ -283,8 +329,21 @@ class Writer {
       if (!isPrintable(cp) || cp === 0xfeff || isBreakCh(c) || c === '"' || c === "\\") {
         this.put("\\");
         const esc: Record<number, string> = {
-          0x00: "0", 0x07: "a", 0x08: "b", 0x09: "t", 0x0a: "n", 0x0b: "v", 0x0c: "f", 0x0d: "r",
-          0x1b: "e", 0x22: '"', 0x5c: "\\", 0x85: "N", 0xa0: "_", 0x2028: "L", 0x2029: "P",
+          0x00: "0",
+          0x07: "a",
+          0x08: "b",
+          0x09: "t",
+          0x0a: "n",
+          0x0b: "v",
+          0x0c: "f",
+          0x0d: "r",
+          0x1b: "e",
+          0x22: '"',
+          0x5c: "\\",
+          0x85: "N",
+          0xa0: "_",
+          0x2028: "L",
+          0x2029: "P",
         };
         const e = esc[cp];
         if (e !== undefined) this.put(e);

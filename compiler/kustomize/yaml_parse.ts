@@ -56,8 +56,9 @@ export function parseTimestamp(s: string): string | undefined {
     if (!validDate(y, mo, d)) return undefined;
     return `${m[1]}-${pad2(mo)}-${pad2(d)}T00:00:00Z`;
   }
-  m = /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|( ))([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$/
-    .exec(s);
+  m =
+    /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|( ))([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$/
+      .exec(s);
   if (!m) return undefined;
   const space = m[4] === " ";
   const zone = m[9];
@@ -76,7 +77,20 @@ export function parseTimestamp(s: string): string | undefined {
 
 function validDate(y: number, mo: number, d: number): boolean {
   if (mo < 1 || mo > 12 || d < 1) return false;
-  const dim = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  const dim = [
+    31,
+    (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ];
   return d <= dim[mo - 1]!;
 }
 
@@ -159,7 +173,9 @@ export function parseYamlDocs(text: string, file: string, opts: ParseOptions = {
   let lastOffset = 0, lastLine = 1;
   const lineOf = (offset: number) => {
     if (offset < lastOffset) lastOffset = 0, lastLine = 1;
-    for (let i = text.indexOf("\n", lastOffset); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) lastLine++;
+    for (let i = text.indexOf("\n", lastOffset); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
+      lastLine++;
+    }
     lastOffset = offset;
     return lastLine;
   };
@@ -187,7 +203,7 @@ export function parseYamlDocs(text: string, file: string, opts: ParseOptions = {
           const k = pair.key;
           if (isScalar(k) && k.type === "PLAIN" && k.value === "<<" && !k.tag) {
             const v = conv(pair.value, depth + 1);
-            if (Array.isArray(v)) for (const x of v) merges.push(asMap(x));
+            if (Array.isArray(v)) { for (const x of v) merges.push(asMap(x)); }
             else merges.push(asMap(v));
             continue;
           }

@@ -71,7 +71,7 @@ Deno.test("import bundle: a control-plane config yields the whole bundle; a work
   const b = bundleFromMachineConfig(text);
   assertEquals(b.trustdInfo.token, "d8cwfa.eyvpi0xwxyarbfid");
   assert(b.certs.os.key !== "" && b.certs.k8sServiceAccount.key !== "");
-  const worker = text.replace(/^( {4}key: ).*$/gm, "$1\"\"");
+  const worker = text.replace(/^( {4}key: ).*$/gm, '$1""');
   const err = assertThrows(() => bundleFromMachineConfig(worker), SecretsBundleError);
   assertStringIncludes(err.message, "init or control-plane machine config is required");
   assertThrows(() => bundleFromMachineConfig("a: [b"), SecretsBundleError, "parse machineconfig");
