@@ -123,3 +123,23 @@ Deno.test("execute names unknown capabilities and lists the known ones", async (
   assertEquals(noRef.code, 1);
   assertStringIncludes(noRef.stderr, "CLUSTER_REF is required");
 });
+
+Deno.test("execute without a result target exits 1; a result that cannot be recorded exits 1", async () => {
+  const noTarget = await run(["execute"], { CAPABILITY: "node-drain", CLUSTER_REF: "c1" });
+  assertEquals(noTarget.code, 1);
+  assertStringIncludes(noTarget.stderr, "one of OPERATION_RESULT_CM (pack path) or OPERATION_RESULT_CR");
+  // node-drain is declared only: a CapabilityUnavailable result, which needs the management cluster
+  const noCluster = await run(["execute"], {
+    CAPABILITY: "node-drain",
+    CLUSTER_REF: "c1",
+    OPERATION_RESULT_CR: "j",
+  });
+  assertEquals(noCluster.code, 1);
+  assertStringIncludes(
+    noCluster.stderr,
+    "conductor execute: the node-drain result (Failed) could not be recorded",
+  );
+  assertStringIncludes(noCluster.stderr, "KUBERNETES_SERVICE_HOST");
+  assertStringIncludes(noCluster.stdout, '"capability result"');
+  assertStringIncludes(noCluster.stdout, "CapabilityUnavailable");
+});
