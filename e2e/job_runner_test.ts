@@ -225,7 +225,7 @@ Deno.test("e2e job runner: conductor Jobs run on an emulated node, the real Job 
       if (suspended) assertEquals(`${suspended.status}/${suspended.reason}`, "False/JobResumed");
     });
 
-    await t.step("etcd-backup without CLUSTER_REF → exit 1; with it → no handler yet → exit 1", async () => {
+    await t.step("etcd-backup without CLUSTER_REF → exit 1; with it → not recorded → exit 1", async () => {
       const job = await waitForJobFinished(cluster.client, NS, "no-cluster-ref", 60_000);
       const run = await conductorRunner.runFor("no-cluster-ref", NS);
       assertFailedShape(job, run, 1);
@@ -235,7 +235,7 @@ Deno.test("e2e job runner: conductor Jobs run on an emulated node, the real Job 
       const job2 = await waitForJobFinished(cluster.client, NS, "etcd-backup", 60_000);
       const run2 = await conductorRunner.runFor("etcd-backup", NS);
       assertFailedShape(job2, run2, 1);
-      assertStringIncludes(run2.stderr, "no capability handlers are part of this build yet");
+      assertStringIncludes(run2.stderr, "the etcd-backup result (Failed) could not be recorded");
       assertEquals(run2.env.CAPABILITY, "etcd-backup");
       assertEquals(run2.env.OPERATION_RESULT_CR, "etcd-backup");
     });
