@@ -39,6 +39,12 @@ async function packbuild(work: string, registryHost: string): Promise<Obj> {
   for await (const e of Deno.readDir(`${ROOT}examples/pack-raw`)) {
     await Deno.copyFile(`${ROOT}examples/pack-raw/${e.name}`, `${work}/pack-raw/${e.name}`);
   }
+  // No nodes here: a Deployment of 0 replicas is what the real deployment controller can make Available,
+  // which the readiness wait of pack-deploy then observes.
+  const dep = `${work}/pack-raw/30-minio.yaml`;
+  const text = await Deno.readTextFile(dep);
+  assert(text.includes("  replicas: 1\n"), "the example Deployment has one replica");
+  await Deno.writeTextFile(dep, text.replace("  replicas: 1\n", "  replicas: 0\n"));
   await Deno.writeTextFile(
     `${work}/pack.yaml`,
     [
@@ -90,6 +96,7 @@ function packDeployJob(name: string, pe: string, signature: string): Obj {
     .withEnv("PACK_SIGNATURE", signature)
     // the in-cluster token and CA: the job runner maps mount paths found in env values to the pod root
     .withEnv("SERVICEACCOUNT_DIR", "/var/run/secrets/kubernetes.io/serviceaccount")
+    .withEnv("READINESS_TIMEOUT_SECONDS", "90")
     .withTimeout(180)
     .build();
   return toJob(spec) as Obj;
@@ -224,6 +231,8 @@ Deno.test({
           `${SEAM}/namespaces/ont-system/packreceipts/${pd.metadata.name}`,
         );
         assertEquals(receipt.spec.deployedResources.length, 7);
+        const ready = (por.spec.steps as Obj[]).find((x) => x.name === "wait-ready")!;
+        assertEquals([ready.status, ready.message], ["Succeeded", "1 object(s) ready"]);
         assertStringIncludes(run.stdout, '"msg":"completed"');
       });
 

@@ -13,10 +13,46 @@
 import type { Logger } from "../../shared/logger.ts";
 import { KUBECONFIG_DEFAULT_PATH } from "../../shared/runner_keys.ts";
 import { dockerCredential, guessPlainHttp, RegistryClient } from "../../shared/oci/mod.ts";
-import { kubeAccessFromKubeconfig, KubeClient } from "../agent/kube_client.ts";
+import { type KubeAccess, kubeAccessFromKubeconfig, KubeClient, KubeError } from "../agent/kube_client.ts";
 import type { ExecuteClients } from "./types.ts";
 
 export const SERVICEACCOUNT_DIR_DEFAULT = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** Retries per request: 429 (not processed: any method) and, for reads, 5xx and network errors. */
+export const KUBE_RETRY = Object.freeze({ attempts: 5, baseDelayMs: 500, maxDelayMs: 5_000 });
+
+/** Whether a failed request may be sent again. */
+export function retryable(method: string, e: unknown): boolean {
+  if (e instanceof KubeError) return e.status === 429 || (method === "GET" && e.status >= 500);
+  return method === "GET" && e instanceof TypeError; // fetch: connection refused/reset
+}
+
+/**
+ * The agent's KubeClient with retries of transient failures: a Job started right after its CRDs were
+ * installed meets `429 storage is (re)initializing`, and a result that is lost to that is a Job failure.
+ */
+export class RetryingKubeClient extends KubeClient {
+  constructor(
+    access: KubeAccess,
+    readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    super(access);
+  }
+  override async request<T>(
+    method: string,
+    path: string,
+    init: { body?: unknown; contentType?: string; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await super.request<T>(method, path, init);
+      } catch (e) {
+        if (attempt >= KUBE_RETRY.attempts || !retryable(method, e)) throw e;
+        await this.sleep(Math.min(KUBE_RETRY.maxDelayMs, KUBE_RETRY.baseDelayMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+}
 
 function _once<T>(make: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
@@ -44,7 +80,7 @@ export function envClients(env: (n: string) => string | undefined, log: Logger):
     const port = env("KUBERNETES_SERVICE_PORT") || "443";
     const dir = env("SERVICEACCOUNT_DIR") || SERVICEACCOUNT_DIR_DEFAULT;
     const h = host.includes(":") ? `[${host}]` : host;
-    const c = new KubeClient({
+    const c = new RetryingKubeClient({
       server: `https://${h}:${port}`,
       caPem: Deno.readTextFileSync(`${dir}/ca.crt`),
       tokenFile: `${dir}/token`,
@@ -55,7 +91,7 @@ export function envClients(env: (n: string) => string | undefined, log: Logger):
   const tenant = _once(async () => {
     const path = env("KUBECONFIG") || KUBECONFIG_DEFAULT_PATH;
     try {
-      const c = new KubeClient(await kubeAccessFromKubeconfig(path, "KUBECONFIG"));
+      const c = new RetryingKubeClient(await kubeAccessFromKubeconfig(path, "KUBECONFIG"));
       made.push(c);
       return c;
     } catch (e) {

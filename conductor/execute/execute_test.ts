@@ -8,7 +8,7 @@ import { parseOperationResult } from "../../shared/operation_result.ts";
 import type { CapabilityName } from "../../shared/capability_names.ts";
 import { ExecFakeKube } from "./_fake_kube.ts";
 import { type ExecuteClients, HANDLERS, parametersFromEnv, runPipeline } from "./registry.ts";
-import { FIELD_MANAGER, parseManifests } from "./pack_deploy.ts";
+import { Discovery, FIELD_MANAGER, isReady, parseManifests, waitReady } from "./pack_deploy.ts";
 import { porName } from "./persist.ts";
 
 const NS = "seam-tenant-c1";
@@ -189,6 +189,7 @@ Deno.test("pack-deploy split path: namespaces → RBAC → cluster-scoped → wo
         "apply-rbac-tenant",
         "apply-cluster-scoped",
         "apply-workload",
+        "wait-ready",
         "record-receipt",
       ],
     );
@@ -344,6 +345,7 @@ Deno.test("pack-deploy legacy path: every layer of url@digest, checksum compared
       "pull-manifests",
       "apply-namespaces",
       "apply-manifests",
+      "wait-ready",
       "record-receipt",
     ]);
     assertEquals(s.artifacts.map((a: Any) => a.name), ["cluster-pack"]);
@@ -423,4 +425,88 @@ Deno.test("parametersFromEnv and parseManifests", () => {
     "x",
   );
   assertEquals(docs.map((d) => d.kind), ["A"]);
+});
+
+Deno.test("pack-deploy: objects of the previous PackReceipt that the new pack lacks are pruned (errors not fatal)", async () => {
+  const w = await world();
+  try {
+    w.tenant.put("configmaps", {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "stale", namespace: "app" },
+    });
+    w.tenant.put("packreceipts", {
+      apiVersion: "seam.ontai.dev/v1alpha1",
+      kind: "PackReceipt",
+      metadata: { name: "app", namespace: "ont-system" },
+      spec: {
+        clusterPackRef: "app",
+        targetClusterRef: "c1",
+        deployedResources: [
+          { apiVersion: "v1", kind: "ConfigMap", namespace: "app", name: "settings" },
+          { apiVersion: "v1", kind: "ConfigMap", namespace: "app", name: "stale" },
+          { apiVersion: "v1", kind: "ConfigMap", namespace: "app", name: "gone-already" },
+          { apiVersion: "v1", kind: "Secret", namespace: "app", name: "locked" },
+        ],
+      },
+    });
+    w.tenant.put("secrets", {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "locked", namespace: "app" },
+    });
+    w.tenant.failOn = { method: "DELETE", path: /\/secrets\/locked/, status: 403 };
+    assertEquals(await w.run({ OPERATION_RESULT_CM: "app-c1" }), 0);
+    assertEquals(w.tenant.obj("configmaps", "app", "stale"), undefined);
+    assert(w.tenant.obj("secrets", "app", "locked"));
+    assert(w.tenant.obj("configmaps", "app", "settings"));
+    const s = w.mgmt.obj("packoperationresults", NS, porName("app-c1", 1))!.spec as Any;
+    assertEquals(s.status, "Succeeded");
+    const prune = s.steps.find((x: Any) => x.name === "prune-orphans");
+    assertStringIncludes(prune.message, "2 orphaned object(s) deleted; 1 not deleted: Secret app/locked");
+    assertEquals(s.steps.at(-1).name, "record-receipt");
+    assertEquals(
+      (w.tenant.obj("packreceipts", "ont-system", "app")!.spec as Any).deployedResources.length,
+      6,
+    );
+  } finally {
+    await w.reg.close();
+  }
+});
+
+Deno.test("readiness: per-kind rules, terminal states, GET errors and the deadline", async () => {
+  const dep = { status: { conditions: [{ type: "Available", status: "True" }] } };
+  assertEquals(isReady("Deployment", dep), true);
+  assertEquals(isReady("Deployment", {}), false);
+  assertEquals(isReady("StatefulSet", { spec: { replicas: 0 }, status: { readyReplicas: 0 } }), false);
+  assertEquals(isReady("StatefulSet", { spec: {}, status: { readyReplicas: 1 } }), true);
+  assertEquals(isReady("DaemonSet", { status: { desiredNumberScheduled: 0, numberReady: 0 } }), false);
+  assertEquals(isReady("DaemonSet", { status: { desiredNumberScheduled: 2, numberReady: 2 } }), true);
+  assertEquals(isReady("Job", { spec: { completions: 2 }, status: { succeeded: 1 } }), false);
+  let threw = false;
+  try {
+    isReady("Job", { status: { conditions: [{ type: "Failed", status: "True" }] } });
+  } catch {
+    threw = true;
+  }
+  assert(threw, "a failed Job aborts the wait");
+  assertEquals(isReady("PersistentVolumeClaim", { status: { phase: "Bound" } }), true);
+  assertEquals(isReady("ConfigMap", {}), true);
+
+  const kube = new ExecFakeKube();
+  const disco = new Discovery(kube, 0, 0);
+  const d = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "app" } };
+  kube.put("deployments", { ...d, status: { conditions: [{ type: "Available", status: "False" }] } });
+  let err = "";
+  await waitReady(kube, disco, [d], 0, 1).catch((e) => err = e.message);
+  assertStringIncludes(err, "not ready after 0s: Deployment app/web");
+  // becomes ready while polling
+  setTimeout(() => kube.put("deployments", { ...d, ...dep }), 20);
+  assertEquals(await waitReady(kube, disco, [d], 5_000, 5), "1 object(s) ready");
+  // a missing object aborts the wait
+  err = "";
+  await waitReady(kube, disco, [{ ...d, metadata: { name: "ghost", namespace: "app" } }], 5_000, 5).catch((
+    e,
+  ) => err = e.message);
+  assertStringIncludes(err, "Deployment app/ghost:");
 });

@@ -13,13 +13,16 @@
  *    order namespaces → RBAC → cluster-scoped → workload (field manager `conductor-pack-deploy`,
  *    force, C-D29). Namespaces referenced but not declared are pre-created. Legacy path (no
  *    `rbacDigest`): every layer of `url@digest` (or `url`), checksum compared, applied in order.
- * 4. Inventory → `deployedResources`; the tenant record (PackReceipt named after the delivery in the
+ * 4. Readiness (§10.1.5) of the workload (legacy: of everything), bounded by `READINESS_TIMEOUT_SECONDS`
+ *    (default 600, D-X17), polled every 5 s.
+ * 5. Inventory → `deployedResources`; the tenant record (PackReceipt named after the delivery in the
  *    target's `ont-system`, DECISIONS.md: "pack-deploy records what it applied") is server-side applied.
  *
  * Not in this build (reported in the result steps where relevant): the Guardian RBAC intake of the
- * split path (§10.1.3 steps 4–5; RBAC is applied directly), the readiness wait (§10.1.5), stage
- * ordering by `executionOrder` (§10.1.2 step 7; the legacy path applies in parsed order) and the
- * orphan prune of §10.1.8.
+ * split path (§10.1.3 steps 4–5; RBAC is applied directly) and stage
+ * ordering by `executionOrder` (§10.1.2 step 7; the legacy path applies in parsed order).
+ * The orphan prune of §10.1.8 reads the previous PackReceipt's inventory (step `prune-orphans`, only
+ * when something was pruned; delete errors are reported there, not fatal).
  */
 import { parseAllDocuments } from "yaml";
 import {
@@ -114,23 +117,164 @@ export class Discovery {
   }
 }
 
-/** Server-side apply of one object (force: the conductor owns what it deploys, C-D29). */
-export async function applyObject(kube: KubeClient, disco: Discovery, o: KObj): Promise<void> {
+/** REST path of one object (discovery); a namespaced kind without a namespace is a ValidationFailure. */
+export async function objectPath(
+  disco: Discovery,
+  o: { apiVersion: string; kind: string; name: string; namespace?: string | undefined },
+): Promise<{ path: string; namespaced: boolean }> {
   const res = await disco.resolve(o.apiVersion, o.kind);
-  const ns = o.metadata.namespace;
-  if (res.namespaced && !ns) {
+  if (res.namespaced && !o.namespace) {
     throw new StepFailure(
       "ValidationFailure",
-      `${o.kind} ${o.metadata.name} is namespaced but has no metadata.namespace`,
+      `${o.kind} ${o.name} is namespaced but has no metadata.namespace`,
     );
   }
   const base = o.apiVersion.includes("/") ? `/apis/${o.apiVersion}` : `/api/${o.apiVersion}`;
-  const path = `${base}${res.namespaced ? `/namespaces/${encodeURIComponent(ns!)}` : ""}/${res.name}/${
-    encodeURIComponent(o.metadata.name)
-  }?fieldManager=${FIELD_MANAGER}&force=true`;
+  const ns = res.namespaced ? `/namespaces/${encodeURIComponent(o.namespace!)}` : "";
+  return { path: `${base}${ns}/${res.name}/${encodeURIComponent(o.name)}`, namespaced: res.namespaced };
+}
+
+/** Server-side apply of one object (force: the conductor owns what it deploys, C-D29). */
+export async function applyObject(kube: KubeClient, disco: Discovery, o: KObj): Promise<void> {
+  const { path, namespaced } = await objectPath(disco, {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.metadata.name,
+    namespace: o.metadata.namespace,
+  });
   const body = structuredClone(o);
-  if (!res.namespaced) delete body.metadata.namespace;
-  await kube.request("PATCH", path, { body, contentType: "application/apply-patch+yaml" });
+  if (!namespaced) delete body.metadata.namespace;
+  await kube.request("PATCH", `${path}?fieldManager=${FIELD_MANAGER}&force=true`, {
+    body,
+    contentType: "application/apply-patch+yaml",
+  });
+}
+
+const _refKey = (d: DeployedResource) => `${d.apiVersion}|${d.kind}|${d.namespace ?? ""}|${d.name}`;
+
+/**
+ * §10.1.8: entries of the previous PackReceipt's inventory that the new one lacks are deleted from the
+ * target (NotFound ignored). Errors are collected, not fatal. Returns the step message, or undefined when
+ * there is nothing to prune.
+ */
+export async function pruneOrphans(
+  kube: KubeClient,
+  disco: Discovery,
+  previous: readonly DeployedResource[],
+  current: readonly DeployedResource[],
+): Promise<string | undefined> {
+  const keep = new Set(current.map(_refKey));
+  const orphans = previous.filter((d) => d.apiVersion && d.kind && d.name && !keep.has(_refKey(d)));
+  if (orphans.length === 0) return undefined;
+  let deleted = 0;
+  const errors: string[] = [];
+  for (const d of orphans) {
+    const where = `${d.kind} ${d.namespace ? d.namespace + "/" : ""}${d.name}`;
+    try {
+      await kube.delete((await objectPath(disco, d)).path);
+      deleted++;
+    } catch (e) {
+      if (isNotFound(e)) deleted++;
+      else errors.push(`${where}: ${_msg(e)}`);
+    }
+  }
+  return `${deleted} orphaned object(s) deleted` +
+    (errors.length ? `; ${errors.length} not deleted: ${errors.join("; ")}` : "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readiness (§10.1.5; D-X17: bounded by READINESS_TIMEOUT_SECONDS, default 600)
+
+export const READINESS_POLL_MS = 5_000;
+export const READINESS_TIMEOUT_DEFAULT_S = 600;
+
+const _WAITED = new Set([
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+  "CronJob",
+  "PersistentVolumeClaim",
+]);
+
+type Conds = { type: string; status: string }[] | undefined;
+const _cond = (o: Record<string, unknown>, t: string) =>
+  ((o.status as { conditions?: Conds } | undefined)?.conditions ?? []).find((c) => c.type === t)?.status;
+
+/** Whether one object is ready; throws for a terminal state (failed Job, suspended CronJob). */
+export function isReady(kind: string, o: Record<string, unknown>): boolean {
+  const spec = (o.spec ?? {}) as Record<string, unknown>;
+  const st = (o.status ?? {}) as Record<string, number | string | undefined>;
+  const n = (v: unknown, d = 0) => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : d);
+  switch (kind) {
+    case "Deployment":
+      return _cond(o, "Available") === "True";
+    case "StatefulSet": {
+      const want = n(spec.replicas, 1);
+      return want > 0 && n(st.readyReplicas) >= want;
+    }
+    case "DaemonSet":
+      return n(st.desiredNumberScheduled) > 0 && n(st.numberReady) >= n(st.desiredNumberScheduled);
+    case "Job":
+      if (_cond(o, "Failed") === "True") throw new Error("Job failed");
+      return n(st.succeeded) >= n(spec.completions, 1);
+    case "CronJob":
+      if (spec.suspend === true) throw new Error("CronJob is suspended");
+      return true;
+    case "PersistentVolumeClaim":
+      return st.phase === "Bound";
+    default:
+      return true;
+  }
+}
+
+/** Polls the waited-for kinds until all are ready; a GET error or the deadline aborts. */
+export async function waitReady(
+  kube: KubeClient,
+  disco: Discovery,
+  manifests: readonly KObj[],
+  timeoutMs: number,
+  pollMs = READINESS_POLL_MS,
+): Promise<string> {
+  const waited = manifests.filter((o) => _WAITED.has(o.kind));
+  const deadline = Date.now() + timeoutMs;
+  let pending = waited;
+  while (true) {
+    const next: KObj[] = [];
+    for (const o of pending) {
+      const { path } = await objectPath(disco, {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+      });
+      const where = `${o.kind} ${o.metadata.namespace ? o.metadata.namespace + "/" : ""}${o.metadata.name}`;
+      let live: Record<string, unknown>;
+      try {
+        live = await kube.get<Record<string, unknown>>(path);
+      } catch (e) {
+        throw new Error(`${where}: ${_msg(e)}`);
+      }
+      try {
+        if (!isReady(o.kind, live)) next.push(o);
+      } catch (e) {
+        throw new Error(`${where}: ${_msg(e)}`);
+      }
+    }
+    pending = next;
+    if (pending.length === 0) return `${waited.length} object(s) ready`;
+    if (Date.now() + pollMs > deadline) {
+      throw new Error(
+        `not ready after ${Math.round(timeoutMs / 1000)}s: ${
+          pending.map((o) =>
+            `${o.kind} ${o.metadata.namespace ? o.metadata.namespace + "/" : ""}${o.metadata.name}`
+          )
+            .join(", ")
+        }`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }
 
 interface Layer {
@@ -366,8 +510,49 @@ export async function packDeploy(ctx: HandlerContext): Promise<OperationResult> 
       }, "ExecutionFailure");
     }
 
-    // 4. inventory and tenant record
+    // readiness of what was applied last (workload, or the whole legacy set)
+    const timeoutS = Number(ctx.env("READINESS_TIMEOUT_SECONDS") ?? READINESS_TIMEOUT_DEFAULT_S);
+    const waitedSet = rbacDigest
+      ? layers.filter((l) => l.name === "workload").flatMap((l) => l.manifests)
+      : all;
+    await step("wait-ready", async () => {
+      try {
+        return [
+          undefined,
+          await waitReady(
+            target!,
+            disco,
+            waitedSet,
+            (Number.isFinite(timeoutS) ? timeoutS : READINESS_TIMEOUT_DEFAULT_S) * 1000,
+          ),
+        ];
+      } catch (e) {
+        throw new Error(`${rbacDigest ? "workload " : ""}readiness wait failed: ${_msg(e)}`);
+      }
+    }, "ExecutionFailure");
+
+    // 4. inventory, orphans of the previous version, tenant record
     const inventory = all.map(refOf);
+    const receiptPath = kindPath("PackReceipt", NAMESPACE_ONT_SYSTEM, packName);
+    let previous: DeployedResource[] = [];
+    try {
+      const r = await target.get<{ spec?: { deployedResources?: DeployedResource[] } }>(receiptPath);
+      previous = r.spec?.deployedResources ?? [];
+    } catch (e) {
+      if (!isNotFound(e)) ctx.log.warn("previous PackReceipt not readable: no orphan prune", { error: e });
+    }
+    const pruneStarted = ctx.clock.now();
+    const pruned = await pruneOrphans(target, disco, previous, inventory);
+    if (pruned !== undefined) {
+      ctx.log.info("orphans pruned", { message: pruned });
+      steps.push({
+        name: "prune-orphans",
+        status: "Succeeded",
+        startedAt: pruneStarted,
+        completedAt: ctx.clock.now(),
+        message: pruned,
+      });
+    }
     await step("record-receipt", async () => {
       const receiptSpec: Record<string, unknown> = {
         clusterPackRef: packName,
