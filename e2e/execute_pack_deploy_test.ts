@@ -102,6 +102,21 @@ function packDeployJob(name: string, pe: string, signature: string): Obj {
   return toJob(spec) as Obj;
 }
 
+/** A day-2 Job (TCOR record path) for a capability this build declares but cannot run. */
+function drainJob(name: string): Obj {
+  const spec = jobSpecBuilder()
+    .withName(name)
+    .withNamespace(NS)
+    .withCapability("node-drain")
+    .withClusterRef("c1")
+    .withRunnerImage("conductor-exec:e2e")
+    .withOperationResultCR(name)
+    .withEnv("SERVICEACCOUNT_DIR", "/var/run/secrets/kubernetes.io/serviceaccount")
+    .withTimeout(180)
+    .build();
+  return toJob(spec) as Obj;
+}
+
 async function rbac(cluster: Cluster): Promise<void> {
   const objs: Obj[] = [
     { apiVersion: "v1", kind: "Namespace", metadata: { name: NS } },
@@ -117,6 +132,12 @@ async function rbac(cluster: Cluster): Promise<void> {
           apiGroups: ["seam.ontai.dev"],
           resources: ["packoperationresults"],
           verbs: ["get", "list", "create", "patch", "delete"],
+        },
+        // day-2 path: the cluster's TalosClusterOperationResult (created when missing, D-X7)
+        {
+          apiGroups: ["seam.ontai.dev"],
+          resources: ["talosclusteroperationresults"],
+          verbs: ["get", "create", "patch"],
         },
       ],
     },
@@ -192,6 +213,7 @@ Deno.test({
         `/apis/batch/v1/namespaces/${NS}/jobs`,
         packDeployJob("pack-deploy-bad", "minio-raw-c1-bad", "d3Jvbmc="),
       );
+      await client.post(`/apis/batch/v1/namespaces/${NS}/jobs`, drainJob("node-drain-1"));
 
       await t.step("the pack is applied and the PackOperationResult says Succeeded", async () => {
         const job = await waitForJobFinished(client, NS, "pack-deploy-ok", 150_000);
@@ -250,6 +272,22 @@ Deno.test({
           assertEquals(por.spec.failureReason.category, "ValidationFailure");
           assertStringIncludes(por.spec.failureReason.reason, "pack signature mismatch");
           assertEquals(por.spec.deployedResources, undefined);
+        },
+      );
+
+      await t.step(
+        "a declared capability without a handler: CapabilityUnavailable in the TCOR, exit 0",
+        async () => {
+          const job = await waitForJobFinished(client, NS, "node-drain-1", 150_000);
+          const run = await runner.runFor("node-drain-1", NS);
+          assertEquals(run.exitCode, 0, run.stderr);
+          assertEquals(job.status.succeeded, 1);
+          const tcor: Obj = await client.get(`${SEAM}/namespaces/${NS}/talosclusteroperationresults/c1`);
+          assertEquals(tcor.spec.clusterRef, "c1");
+          assertEquals(tcor.spec.operationCount, 1);
+          const rec = tcor.spec.operations["node-drain-1"];
+          assertEquals([rec.capability, rec.jobRef, rec.status], ["node-drain", "node-drain-1", "Failed"]);
+          assertEquals(rec.failureReason.category, "CapabilityUnavailable");
         },
       );
     } finally {
