@@ -8,7 +8,7 @@ import { parseOperationResult } from "../../shared/operation_result.ts";
 import type { CapabilityName } from "../../shared/capability_names.ts";
 import { ExecFakeKube } from "./_fake_kube.ts";
 import { type ExecuteClients, HANDLERS, parametersFromEnv, runPipeline } from "./registry.ts";
-import { Discovery, FIELD_MANAGER, isReady, parseManifests, waitReady } from "./pack_deploy.ts";
+import { Discovery, FIELD_MANAGER, isReady, parseManifests, stageOf, waitReady } from "./pack_deploy.ts";
 import { porName } from "./persist.ts";
 
 const NS = "seam-tenant-c1";
@@ -343,12 +343,25 @@ Deno.test("pack-deploy legacy path: every layer of url@digest, checksum compared
     assertEquals(s.status, "Succeeded", JSON.stringify(s.failureReason));
     assertEquals(s.steps.map((x: Any) => x.name), [
       "pull-manifests",
-      "apply-namespaces",
+      "ensure-namespaces",
       "apply-manifests",
       "wait-ready",
       "record-receipt",
     ]);
     assertEquals(s.artifacts.map((a: Any) => a.name), ["cluster-pack"]);
+    // with executionOrder: one step per stage with members, declared first, the rest canonical (D-X14)
+    spec.executionOrder = [{ name: "stateful" }, { name: "stateless" }];
+    w.mgmt.put("packdeliveries", pd);
+    assertEquals(await w.run({ OPERATION_RESULT_CM: "app-c1" }), 0);
+    s = w.mgmt.obj("packoperationresults", NS, porName("app-c1", 3))!.spec as Any;
+    assertEquals(s.status, "Succeeded", JSON.stringify(s.failureReason));
+    assertEquals(s.steps.map((x: Any) => x.name), [
+      "pull-manifests",
+      "ensure-namespaces",
+      "stateless",
+      "record-receipt",
+    ]);
+    assertEquals(s.steps[2].message, "2 manifests applied and ready");
     assertEquals(s.deployedResources.length, 3);
   } finally {
     await w.reg.close();
@@ -492,6 +505,10 @@ Deno.test("readiness: per-kind rules, terminal states, GET errors and the deadli
   assert(threw, "a failed Job aborts the wait");
   assertEquals(isReady("PersistentVolumeClaim", { status: { phase: "Bound" } }), true);
   assertEquals(isReady("ConfigMap", {}), true);
+  assertEquals(
+    ["Role", "StorageClass", "DaemonSet", "Deployment", "ServiceAccount"].map(stageOf),
+    ["rbac", "storage", "stateful", "stateless", "rbac"],
+  );
 
   const kube = new ExecFakeKube();
   const disco = new Discovery(kube, 0, 0);

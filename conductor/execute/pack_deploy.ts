@@ -19,8 +19,9 @@
  *    target's `ont-system`, DECISIONS.md: "pack-deploy records what it applied") is server-side applied.
  *
  * Not in this build (reported in the result steps where relevant): the Guardian RBAC intake of the
- * split path (§10.1.3 steps 4–5; RBAC is applied directly) and stage
- * ordering by `executionOrder` (§10.1.2 step 7; the legacy path applies in parsed order).
+ * split path (§10.1.3 steps 4–5; RBAC is applied directly). On the legacy path `executionOrder` stages
+ * are honoured (§10.1.2 step 7; undeclared stages appended in canonical order, D-X14); `executionOrder`
+ * is ignored on the split path, as upstream.
  * The orphan prune of §10.1.8 reads the previous PackReceipt's inventory (step `prune-orphans`, only
  * when something was pruned; delete errors are reported there, not fatal).
  */
@@ -277,6 +278,19 @@ export async function waitReady(
   }
 }
 
+/** Legacy-path stages in canonical order (§10.1.2 step 7). */
+export const STAGES = ["rbac", "storage", "stateful", "stateless"] as const;
+
+/** The stage a kind belongs to. */
+export function stageOf(kind: string): (typeof STAGES)[number] {
+  if (["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "ServiceAccount"].includes(kind)) {
+    return "rbac";
+  }
+  if (kind === "PersistentVolumeClaim" || kind === "StorageClass") return "storage";
+  if (["StatefulSet", "DaemonSet", "Job", "CronJob"].includes(kind)) return "stateful";
+  return "stateless";
+}
+
 interface Layer {
   name: "rbac" | "cluster-scoped" | "workload" | "cluster-pack";
   ref: string;
@@ -478,58 +492,79 @@ export async function packDeploy(ctx: HandlerContext): Promise<OperationResult> 
     const declared = new Set(declaredNs.map((o) => o.metadata.name));
     const referenced = [...new Set(all.map((o) => o.metadata.namespace).filter((n): n is string => !!n))]
       .filter((n) => !declared.has(n));
-    await step("apply-namespaces", async () => {
+    await step(rbacDigest ? "apply-namespaces" : "ensure-namespaces", async () => {
       for (const o of declaredNs) await applyObject(target!, disco, o);
       for (const n of referenced) {
         await applyObject(target!, disco, { apiVersion: "v1", kind: "Namespace", metadata: { name: n } });
       }
       return [undefined, `${declaredNs.length} namespace(s) applied, ${referenced.length} pre-created`];
     }, "ExecutionFailure");
-    const stepName: Record<Layer["name"], string> = {
-      "rbac": "apply-rbac-tenant",
-      "cluster-scoped": "apply-cluster-scoped",
-      "workload": "apply-workload",
-      "cluster-pack": "apply-manifests",
-    };
-    for (const l of layers) {
-      await step(stepName[l.name], async () => {
-        for (const o of l.manifests) {
-          try {
-            await applyObject(target!, disco, o);
-          } catch (e) {
-            const where = `${o.kind} ${
-              o.metadata.namespace ? o.metadata.namespace + "/" : ""
-            }${o.metadata.name}`;
-            throw new StepFailure(
-              e instanceof StepFailure ? e.category : "ExecutionFailure",
-              `apply ${where}: ${_msg(e)}`,
-            );
-          }
+    const timeoutS = Number(ctx.env("READINESS_TIMEOUT_SECONDS") ?? READINESS_TIMEOUT_DEFAULT_S);
+    const timeoutMs = (Number.isFinite(timeoutS) ? timeoutS : READINESS_TIMEOUT_DEFAULT_S) * 1000;
+    const applyAll = async (manifests: readonly KObj[], concurrent: boolean) => {
+      const one = async (o: KObj) => {
+        try {
+          await applyObject(target!, disco, o);
+        } catch (e) {
+          const where = `${o.kind} ${
+            o.metadata.namespace ? o.metadata.namespace + "/" : ""
+          }${o.metadata.name}`;
+          throw new StepFailure(
+            e instanceof StepFailure ? e.category : "ExecutionFailure",
+            `apply ${where}: ${_msg(e)}`,
+          );
         }
-        return [undefined, `${l.manifests.length} manifests applied`];
+      };
+      if (!concurrent) {
+        for (const o of manifests) await one(o);
+        return;
+      }
+      // all attempted; the first error in manifest order is reported
+      const settled = await Promise.allSettled(manifests.map(one));
+      const bad = settled.find((r) => r.status === "rejected");
+      if (bad) throw (bad as PromiseRejectedResult).reason;
+    };
+    const order = ((spec.executionOrder ?? []) as { name?: string }[]).map((x) => String(x.name ?? ""))
+      .filter(Boolean);
+    if (!rbacDigest && order.length > 0) {
+      // legacy path with stages (§10.1.2 step 7); undeclared stages appended in canonical order (D-X14)
+      const stages = [...order, ...STAGES.filter((x) => !order.includes(x))];
+      for (const stage of stages) {
+        const members = all.filter((o) => stageOf(o.kind) === stage && o.kind.toLowerCase() !== "namespace");
+        if (members.length === 0) continue;
+        await step(stage, async () => {
+          await applyAll(members, true);
+          await waitReady(target!, disco, members, timeoutMs).catch((e) => {
+            throw new Error(`readiness wait failed: ${_msg(e)}`);
+          });
+          return [undefined, `${members.length} manifests applied and ready`];
+        }, "ExecutionFailure");
+      }
+    } else {
+      const stepName: Record<Layer["name"], string> = {
+        "rbac": "apply-rbac-tenant",
+        "cluster-scoped": "apply-cluster-scoped",
+        "workload": "apply-workload",
+        "cluster-pack": "apply-manifests",
+      };
+      for (const l of layers) {
+        await step(stepName[l.name], async () => {
+          await applyAll(l.manifests, false);
+          return [undefined, `${l.manifests.length} manifests applied`];
+        }, "ExecutionFailure");
+      }
+      // readiness of what was applied last (workload, or the whole legacy set)
+      const waitedSet = rbacDigest
+        ? layers.filter((l) => l.name === "workload").flatMap((l) => l.manifests)
+        : all;
+      await step("wait-ready", async () => {
+        try {
+          return [undefined, await waitReady(target!, disco, waitedSet, timeoutMs)];
+        } catch (e) {
+          throw new Error(`${rbacDigest ? "workload " : ""}readiness wait failed: ${_msg(e)}`);
+        }
       }, "ExecutionFailure");
     }
-
-    // readiness of what was applied last (workload, or the whole legacy set)
-    const timeoutS = Number(ctx.env("READINESS_TIMEOUT_SECONDS") ?? READINESS_TIMEOUT_DEFAULT_S);
-    const waitedSet = rbacDigest
-      ? layers.filter((l) => l.name === "workload").flatMap((l) => l.manifests)
-      : all;
-    await step("wait-ready", async () => {
-      try {
-        return [
-          undefined,
-          await waitReady(
-            target!,
-            disco,
-            waitedSet,
-            (Number.isFinite(timeoutS) ? timeoutS : READINESS_TIMEOUT_DEFAULT_S) * 1000,
-          ),
-        ];
-      } catch (e) {
-        throw new Error(`${rbacDigest ? "workload " : ""}readiness wait failed: ${_msg(e)}`);
-      }
-    }, "ExecutionFailure");
 
     // 4. inventory, orphans of the previous version, tenant record
     const inventory = all.map(refOf);
