@@ -38,6 +38,7 @@ import { appendTcorRecord, writePackOperationResult, writeResultConfigMap } from
  */
 export const HANDLERS: Readonly<Partial<Record<CapabilityName, () => Promise<Handler>>>> = {
   "pack-deploy": () => import("./pack_deploy.ts").then((m) => m.packDeploy),
+  "etcd-backup": () => import("./talos/etcd_backup.ts").then((m) => m.etcdBackup),
 };
 
 /** The handler of a capability, or undefined when this build has none. */
