@@ -313,3 +313,43 @@ Deno.test(`etcd-backup: a worker endpoint fails the snapshot step with Execution
     assertStringIncludes(r.failureReason!.reason, "only available on control plane nodes");
   }, [{ name: "10.5.0.9", version: "v1.12.6", snapshotBytes: 10, chunkBytes: 4096, type: "worker" }]);
 });
+
+Deno.test(`endpoints: an unreachable first endpoint falls through to the next; DNS-name endpoints verify by name (${SIM})`, async () => {
+  await withSim(async (sim) => {
+    const client = await issueClientCertificate(sim.ca);
+    const dead = await (async () => {
+      const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const port = (l.addr as Deno.NetAddr).port;
+      l.close();
+      return `127.0.0.1:${port}`;
+    })();
+    const text = talosconfigText({
+      context: "x",
+      endpoints: [dead, `localhost:${sim.port}`],
+      ca: sim.ca,
+      client,
+    });
+    const c = TalosClient.fromTalosconfig(text, { unaryDeadlineMs: 10_000 });
+    try {
+      const v = await c.version();
+      assertEquals(v.map((m) => m.version.tag), ["v1.12.6"]);
+      assertEquals(sim.calls.length, 1);
+    } finally {
+      c.close();
+    }
+  });
+});
+
+Deno.test(`an IP endpoint is verified against the server certificate's IP SANs (${SIM})`, async () => {
+  const sim = await startTalosSim({ nodes: [{ name: "10.5.0.2" }], serverIps: ["10.9.9.9"] });
+  const c = TalosClient.fromTalosconfig(await sim.talosconfig(), { unaryDeadlineMs: 10_000 });
+  try {
+    const e = await assertRejects(() => c.version(), TalosCallError);
+    assertEquals(e.code, 14);
+    assertStringIncludes(e.message, "is not in the cert's list");
+    assertEquals(sim.calls.length, 0);
+  } finally {
+    c.close();
+    await sim.close();
+  }
+});

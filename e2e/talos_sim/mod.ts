@@ -115,7 +115,14 @@ function rolesFromRaw(raw: Buffer | undefined): string[] {
   );
 }
 
-export async function startTalosSim(o: { nodes: SimNodeOptions[]; ca?: CertAndKey }): Promise<TalosSim> {
+export async function startTalosSim(
+  o: {
+    nodes: SimNodeOptions[];
+    ca?: CertAndKey;
+    /** IP SANs of the server certificate (default `127.0.0.1`, `::1`); to test client identity checks. */
+    serverIps?: string[];
+  },
+): Promise<TalosSim> {
   const root = loadTalosRoot();
   const service = root.lookupService("machine.MachineService");
   const ca = o.ca ?? await makeOsCa();
@@ -356,7 +363,7 @@ export async function startTalosSim(o: { nodes: SimNodeOptions[]; ca?: CertAndKe
   const srv = await issueServerCertificate(ca, {
     commonName: first,
     dnsNames: ["localhost", ...[...nodes.keys()].filter((n) => !/^[\d.:]+$/.test(n))],
-    ips: ["127.0.0.1", "::1"],
+    ips: o.serverIps ?? ["127.0.0.1", "::1"],
   });
   const creds = grpc.ServerCredentials.createSsl(
     Buffer.from(caPem),
