@@ -418,10 +418,30 @@ Deno.test({
           });
           await tc.delete("/apis/apps/v1/namespaces/web/deployments/nginx");
           const sigPath = (n: string) => kpath("DriftSignal", TNS, n);
-          const queued = await eventually("drift-nginx queued by management", 60_000, async () => {
-            const o = await get(mgmt, sigPath("drift-nginx"));
-            return o?.spec?.state === "queued" ? o : undefined;
-          });
+          // With 1 s loops the tenant escalates a queued signal on its very next pass while the object is
+          // still missing (conductor.md §4.8), so "queued" is visible only for moments. Freeze the tenant
+          // once it has raised the signal, let management act, restore the object, then let it go on.
+          await eventually(
+            "drift-nginx raised by the tenant",
+            60_000,
+            () => get(mgmt, sigPath("drift-nginx")),
+          );
+          ten.kill("SIGSTOP");
+          let resumed = false;
+          const resume = () => {
+            if (!resumed) ten.kill("SIGCONT");
+            resumed = true;
+          };
+          let queued;
+          try {
+            queued = await eventually("drift-nginx queued by management", 60_000, async () => {
+              const o = await get(mgmt, sigPath("drift-nginx"));
+              return o?.spec?.state === "queued" ? o : undefined;
+            });
+          } catch (e) {
+            resume();
+            throw e;
+          }
           assertEquals(queued.spec!.correctionJobRef, `nginx-${T}`);
           assertEquals(queued.spec!.affectedCRRef, {
             group: "apps",
@@ -430,7 +450,11 @@ Deno.test({
             name: "nginx",
           });
           assertEquals(await mgmt.client.status(kpath("PackExecution", TNS, `nginx-${T}`)), 404);
-          await tc.post("/apis/apps/v1/namespaces/web/deployments", deploy); // the redeploy
+          try {
+            await tc.post("/apis/apps/v1/namespaces/web/deployments", deploy); // the redeploy
+          } finally {
+            resume();
+          }
           const confirmed = await eventually("drift-nginx confirmed", 30_000, async () => {
             const o = await get(mgmt, sigPath("drift-nginx"));
             return o?.spec?.state === "confirmed" ? o : undefined;
