@@ -317,7 +317,8 @@ Deno.test(`etcd-backup: a worker endpoint fails the snapshot step with Execution
 Deno.test(`endpoints: an unreachable first endpoint falls through to the next; DNS-name endpoints verify by name (${SIM})`, async () => {
   await withSim(async (sim) => {
     const client = await issueClientCertificate(sim.ca);
-    const dead = await (async () => {
+    // A port that was just free and is closed again: connections to it are refused.
+    const dead = (() => {
       const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
       const port = (l.addr as Deno.NetAddr).port;
       l.close();
