@@ -5,6 +5,8 @@
  */
 import { KustomizeError } from "./errors.ts";
 import { isMap, type Value } from "./value.ts";
+import { goYamlEscape } from "../go_yaml/escape.ts";
+import { goYamlKeyLess } from "../go_yaml/key_order.ts";
 
 const BEST_WIDTH = 80;
 
@@ -328,30 +330,7 @@ class Writer {
       const cp = c.codePointAt(0)!;
       if (!isPrintable(cp) || cp === 0xfeff || isBreakCh(c) || c === '"' || c === "\\") {
         this.put("\\");
-        const esc: Record<number, string> = {
-          0x00: "0",
-          0x07: "a",
-          0x08: "b",
-          0x09: "t",
-          0x0a: "n",
-          0x0b: "v",
-          0x0c: "f",
-          0x0d: "r",
-          0x1b: "e",
-          0x22: '"',
-          0x5c: "\\",
-          0x85: "N",
-          0xa0: "_",
-          0x2028: "L",
-          0x2029: "P",
-        };
-        const e = esc[cp];
-        if (e !== undefined) this.put(e);
-        else {
-          const [p, w] = cp <= 0xff ? ["x", 2] : cp <= 0xffff ? ["u", 4] : ["U", 8];
-          this.put(p as string);
-          for (const d of cp.toString(16).toUpperCase().padStart(w as number, "0")) this.put(d);
-        }
+        for (const ch of goYamlEscape(cp)) this.put(ch);
         spaces = false;
       } else if (c === " ") {
         if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1) {
@@ -416,35 +395,8 @@ class Writer {
   }
 }
 
-/** go-yaml v2 map key order (sorter.go keyList.Less) for string keys. */
-export function v2KeyLess(a: string, b: string): boolean {
-  const ar = Array.from(a), br = Array.from(b);
-  const isLetter = (c: string) => /\p{L}/u.test(c);
-  const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
-  for (let i = 0; i < ar.length && i < br.length; i++) {
-    if (ar[i] === br[i]) continue;
-    const al = isLetter(ar[i]!), bl = isLetter(br[i]!);
-    if (al && bl) return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
-    if (al || bl) return bl;
-    let an = 0n, bn = 0n;
-    if (ar[i] === "0" || br[i] === "0") {
-      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
-        if (ar[j] !== "0") {
-          an = 1n;
-          bn = 1n;
-          break;
-        }
-      }
-    }
-    let ai = i, bi = i;
-    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = an * 10n + BigInt(ar[ai]!.charCodeAt(0) - 48);
-    for (; bi < br.length && isDigit(br[bi]); bi++) bn = bn * 10n + BigInt(br[bi]!.charCodeAt(0) - 48);
-    if (an !== bn) return an < bn;
-    if (ai !== bi) return ai < bi;
-    return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
-  }
-  return ar.length < br.length;
-}
+/** go-yaml map key order (sorter.go keyList.Less) for string keys. */
+export const v2KeyLess = goYamlKeyLess;
 
 export function sortKeysV2(keys: string[]): string[] {
   return keys.sort((a, b) => (v2KeyLess(a, b) ? -1 : v2KeyLess(b, a) ? 1 : 0));

@@ -11,6 +11,7 @@
 import type { Branch, Comment, Leaf, ListNode, MapNode, Node } from "./tree.ts";
 import { isComment } from "./tree.ts";
 import { goResolvePlain } from "./go_yaml.ts";
+import { goYamlEscape } from "../go_yaml/escape.ts";
 
 // ---- scalar styles ----
 const PLAIN = 1, SINGLE = 2, DOUBLE = 3, LITERAL = 4;
@@ -837,30 +838,7 @@ class Emitter {
     for (const c of v) {
       if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
         this.put("\\");
-        const esc: Record<number, string> = {
-          0x00: "0",
-          0x07: "a",
-          0x08: "b",
-          0x09: "t",
-          0x0a: "n",
-          0x0b: "v",
-          0x0c: "f",
-          0x0d: "r",
-          0x1b: "e",
-          0x22: '"',
-          0x5c: "\\",
-          0x85: "N",
-          0xa0: "_",
-          0x2028: "L",
-          0x2029: "P",
-        };
-        const s = esc[c];
-        if (s !== undefined) this.put(s);
-        else {
-          const [letter, w] = c <= 0xff ? ["x", 2] : c <= 0xffff ? ["u", 4] : ["U", 8];
-          this.put(letter as string);
-          for (const d of c.toString(16).toUpperCase().padStart(w as number, "0")) this.put(d);
-        }
+        for (const ch of goYamlEscape(c)) this.put(ch);
       } else this.write(c);
     }
     this.writeIndicator('"', false, false, false);

@@ -3,6 +3,7 @@
 import YAML from "yaml";
 import { formatFloatV, GoInt, goTypeName, isPlainMap, isStruct, structFields } from "../template/value.ts";
 import { JsonError, jsonFloat, unmarshalJSON } from "./json.ts";
+import { goYamlKeyLess } from "../../go_yaml/key_order.ts";
 
 // ---------------------------------------------------------------- go-yaml v2 resolver
 
@@ -358,39 +359,8 @@ function goToJNode(v: unknown): JNode {
 }
 
 // go-yaml v2 keyList.Less for string keys
-function isLetter(c: string): boolean {
-  return /^\p{L}$/u.test(c);
-}
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && /^\p{Nd}$/u.test(c);
-}
-
-export function yamlKeyLess(a: string, b: string): boolean {
-  const ar = [...a], br = [...b];
-  for (let i = 0; i < ar.length && i < br.length; i++) {
-    if (ar[i] === br[i]) continue;
-    const al = isLetter(ar[i]!), bl = isLetter(br[i]!);
-    if (al && bl) return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
-    if (al || bl) return bl;
-    let an = 0n, bn = 0n;
-    if (ar[i] === "0" || br[i] === "0") {
-      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
-        if (ar[j] !== "0") {
-          an = 1n;
-          bn = 1n;
-          break;
-        }
-      }
-    }
-    let ai = i, bi = i;
-    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = an * 10n + BigInt(ar[ai]!.codePointAt(0)! - 48);
-    for (; bi < br.length && isDigit(br[bi]); bi++) bn = bn * 10n + BigInt(br[bi]!.codePointAt(0)! - 48);
-    if (an !== bn) return an < bn;
-    if (ai !== bi) return ai < bi;
-    return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
-  }
-  return ar.length < br.length;
-}
+/** go-yaml v2 key order (sorter.go). */
+export const yamlKeyLess = goYamlKeyLess;
 
 // ---------------------------------------------------------------- emitter
 
